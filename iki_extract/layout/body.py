@@ -1,0 +1,233 @@
+"""The decree body: menimbang, mengingat, diktum, penetapan, signature, tembusan.
+
+Input is the segment's text lines (blank lines kept as separators); output
+fills the :class:`~iki_extract.model.Decree` fields.  Sections are found by
+their labels (``models/keywords.yaml``); a second "Menimbang" whose items are
+numbered is read as the mengingat it really is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .. import rules
+from ..model import Diktum, Penandatangan, TextLine
+from ..normalize.dates import parse_date
+from ..normalize.text import (
+    fold,
+    has_item_marker,
+    is_catchword,
+    is_upper_text,
+    strip_item_marker,
+    title_case,
+)
+from .patterns import patterns
+
+_TERMINAL = (".", ";", ":")
+_DIGIT_ITEM = re.compile(r"^\s*(?:[-–•❖]\s*)?\(?\d{1,2}[.)]")
+
+
+@dataclass
+class Body:
+    menimbang: list[str] = field(default_factory=list)
+    mengingat: list[str] = field(default_factory=list)
+    diktum: list[Diktum] = field(default_factory=list)
+    tembusan: list[str] = field(default_factory=list)
+    tempat: str | None = None
+    tanggal: str | None = None
+    signer: Penandatangan = field(default_factory=Penandatangan)
+    end: int = 0  # index (into the given lines) where the body ended
+
+
+def is_continuation(prev: str, line: str) -> bool:
+    """Whether a marker-less ``line`` continues the item ``prev``."""
+    s = line.strip()
+    if not s:
+        return False
+    if s[0].islower() or s[0] in "([,":
+        return True
+    return not prev.rstrip().endswith(_TERMINAL) and not is_upper_text(s)
+
+
+def collect_items(lines: list[TextLine]) -> list[str]:
+    """Items of a lettered/numbered/bulleted list; marker-less lines continue."""
+    items: list[str] = []
+    for ln in lines:
+        t = ln.text.strip()
+        if not t or is_catchword(t):
+            continue
+        if has_item_marker(t) or ln.kind == "item" or not items:
+            items.append(strip_item_marker(t))
+        elif is_continuation(items[-1], t):
+            items[-1] = items[-1] + " " + t
+        else:
+            items.append(t)
+    return [fold(i) for i in items if fold(i)]
+
+
+def _pangkat_re() -> re.Pattern[str]:
+    words = sorted(rules.keywords()["pangkat_words"], key=len, reverse=True)
+    return re.compile(r"^(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+
+
+def _is_title_line(s: str) -> bool:
+    words = [w.upper() for w in rules.keywords()["signature_title_words"]]
+    u = s.upper().strip()
+    return any(u == w or u.startswith(w + " ") or u.startswith(w + ",") for w in words)
+
+
+def parse_signature(lines: list[str]) -> tuple[Penandatangan, list[str]]:
+    """Signer from the lines after "Pada tanggal"; returns leftovers too."""
+    p = patterns()
+    pangkat_re = _pangkat_re()
+    sig = Penandatangan()
+    title: list[str] = []
+    names: list[str] = []
+    for s in lines:
+        s = s.strip()
+        if not s or not re.search(r"[A-Za-z]", s):
+            continue
+        m = p.nip.search(s)
+        if m:
+            sig.nip = re.sub(r"\D", "", m.group("nip")) or None
+            before = s[: m.start()].strip(" ,")
+            if before:
+                names.append(before)
+            break
+        if pangkat_re.match(s):
+            sig.pangkat = fold(s)
+            continue
+        if _is_title_line(s) and not names:
+            title.append(s)
+            continue
+        names.append(s)
+    if names:
+        sig.nama = fold(names[-1] if sig.nip else names[0])
+    if title:
+        t = fold(" ".join(dict.fromkeys(title))).strip(" ,")
+        sig.jabatan = title_case(t) if is_upper_text(t) else t
+    return sig, []
+
+
+def parse_body(lines: list[TextLine]) -> Body:
+    """Walk the body lines once, switching section on each label."""
+    p = patterns()
+    body = Body()
+    section = None
+    buf: list[TextLine] = []
+    diktum_label: str | None = None
+    diktum_buf: list[str] = []
+    skip_title = False
+    sig_lines: list[str] = []
+    tembusan_lines: list[TextLine] = []
+
+    def close() -> None:
+        nonlocal buf, diktum_label, diktum_buf
+        if section == "menimbang":
+            body.menimbang.extend(collect_items(buf))
+        elif section == "mengingat":
+            body.mengingat.extend(collect_items(buf))
+        if diktum_label is not None:
+            body.diktum.append(Diktum(diktum_label, fold(" ".join(diktum_buf))))
+        buf, diktum_label, diktum_buf = [], None, []
+
+    for i, ln in enumerate(lines):
+        t = ln.text.strip()
+        if not t:
+            if section == "tembusan" and tembusan_lines:
+                tembusan_lines.append(ln)
+            continue
+        if is_catchword(t):
+            continue
+        if section in ("menimbang", "mengingat", None):
+            m = p.menimbang.match(t)
+            if m:
+                rest = m.group("rest")
+                mislabel = section == "menimbang" and (body.menimbang or buf)
+                close()
+                section = "mengingat" if mislabel and _DIGIT_ITEM.match(rest) else "menimbang"
+                if rest:
+                    buf.append(TextLine(text=rest, kind="item"))
+                continue
+            m = p.mengingat.match(t)
+            if m:
+                close()
+                section = "mengingat"
+                if m.group("rest"):
+                    buf.append(TextLine(text=m.group("rest"), kind="item"))
+                continue
+        if section not in ("signature", "tembusan"):
+            if p.memperhatikan.match(t) and section in ("menimbang", "mengingat"):
+                close()
+                section = "memperhatikan"
+                continue
+            if p.memutuskan.match(t) and len(t) < 40:
+                close()
+                section = "memutuskan"
+                continue
+            if section in ("memutuskan", "menetapkan", "diktum", "mengingat"):
+                m = p.menetapkan.match(t)
+                if m and section != "diktum":
+                    close()
+                    section = "menetapkan"
+                    continue
+                m = p.diktum.match(t)
+                if m and (m.group("colon") or m.group("rest")[:1].isupper()):
+                    close()
+                    section = "diktum"
+                    diktum_label = m.group("label").upper()
+                    diktum_buf = [m.group("rest")] if m.group("rest") else []
+                    continue
+                m = p.pasal.match(t)
+                if m:
+                    close()
+                    section = "diktum"
+                    diktum_label = f"PASAL {int(m.group('n'))}"
+                    continue
+                if p.bab.match(t):
+                    close()
+                    section = "menetapkan"  # BAB heading: skip it and its title
+                    skip_title = True
+                    continue
+        m = p.ditetapkan.match(t)
+        if m and section not in ("signature", "tembusan"):
+            close()
+            section = "signature"
+            place = m.group("rest").strip(" :")
+            body.tempat = title_case(place) if is_upper_text(place) else place or None
+            continue
+        if section == "signature":
+            m = p.pada_tanggal.match(t)
+            if m and body.tanggal is None:
+                body.tanggal = parse_date(m.group("rest"))
+                continue
+            if p.tembusan.match(t):
+                section = "tembusan"
+                rest = p.tembusan.match(t).group("rest")
+                if rest:
+                    tembusan_lines.append(TextLine(text=rest, kind="item"))
+                continue
+            sig_lines.append(t)
+            continue
+        if section == "tembusan":
+            if tembusan_lines and tembusan_lines[-1].kind == "blank" and not has_item_marker(t):
+                body.end = i
+                break
+            tembusan_lines.append(ln)
+            continue
+        if section == "menetapkan":
+            if skip_title and is_upper_text(t):
+                skip_title = False
+            continue
+        if section == "diktum":
+            diktum_buf.append(t)
+            continue
+        if section in ("menimbang", "mengingat"):
+            buf.append(ln)
+    else:
+        body.end = len(lines)
+    close()
+    body.signer, _ = parse_signature(sig_lines)
+    body.tembusan = collect_items([x for x in tembusan_lines if x.kind != "blank"])
+    return body

@@ -1,0 +1,158 @@
+"""Lampiran: split into jabatan blocks and read each block's fields.
+
+A block opens at a JABATAN label ("1. Jabatan : Kasi Pemerintahan",
+"JABATAN : ...", or the label alone with the value on a later ": ..." line)
+and runs to the heading or label of the next block.  Inside, TUGAS and FUNGSI
+labels open their lists; tables are handed to the table stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Block, Table, TextLine
+from ..normalize.text import fold, has_item_marker, strip_item_marker
+from .body import collect_items
+from .patterns import patterns
+
+
+@dataclass
+class RawBlock:
+    """A jabatan block as found: its title, list lines and table parts."""
+
+    title: str
+    tugas: list[str] = field(default_factory=list)
+    fungsi: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    # for each table part after the first: was anything but blank lines
+    # between it and the previous part?
+    page: int | None = None
+    line_no: int = 0
+
+
+def _label_kind(t: str) -> tuple[str, str] | None:
+    p = patterns()
+    for kind, pat in (("jabatan", p.jabatan_label), ("tugas", p.tugas_label), ("fungsi", p.fungsi_label)):
+        m = pat.match(t)
+        if m and (m.group("colon") or not m.group("rest").strip()):
+            return kind, m.group("rest").strip()
+    return None
+
+
+def find_block_starts(blocks: list[Block]) -> list[int]:
+    """Indices of the blocks' JABATAN labels (label alone needs a value soon)."""
+    p = patterns()
+    starts: list[int] = []
+    for i, b in enumerate(blocks):
+        if not isinstance(b, TextLine) or not b.text:
+            continue
+        m = p.jabatan_label.match(b.text)
+        if not m:
+            continue
+        if m.group("colon") and m.group("rest").strip():
+            starts.append(i)
+            continue
+        # label alone: a value line (": X") or TUGAS label must follow shortly
+        for nb in blocks[i + 1 : i + 8]:
+            if isinstance(nb, TextLine) and nb.text:
+                t = nb.text
+                if p.value_line.match(t) or p.tugas_label.match(t):
+                    starts.append(i)
+                break
+    return starts
+
+
+def block_region_start(blocks: list[Block], label_idx: int, floor: int) -> int:
+    """Move a block's start back over its heading lines (INDIKATOR KINERJA ...)."""
+    p = patterns()
+    j = label_idx
+    k = label_idx - 1
+    seen = 0
+    while k > floor and seen < 4:
+        b = blocks[k]
+        if isinstance(b, Table):
+            break
+        if b.text:
+            seen += 1
+            if p.block_heading.match(b.text):
+                j = k
+                break
+        k -= 1
+    return j
+
+
+def parse_block(blocks: list[Block]) -> RawBlock | None:
+    """Fields of one block from its blocks (label first)."""
+    pending: list[str] = []  # labels waiting for a value
+    current: str | None = None
+    fields: dict[str, list[TextLine]] = {"jabatan": [], "tugas": [], "fungsi": []}
+    tables: list[Table] = []
+    title: str | None = None
+    page = None
+    line_no = 0
+    p = patterns()
+    for b in blocks:
+        if isinstance(b, Table):
+            tables.append(b)
+            current = None
+            pending.clear()
+            continue
+        t = b.text.strip()
+        if not t:
+            continue
+        if tables:
+            continue  # text after the table: headings, signatures, page furniture
+        lab = _label_kind(t)
+        if lab:
+            kind, rest = lab
+            if kind == "jabatan" and title is not None:
+                break
+            if kind == "jabatan":
+                page, line_no = b.page, b.line_no
+            if rest:
+                _assign(kind, rest, fields)
+                current = kind
+                if kind == "jabatan":
+                    title = rest
+            else:
+                pending.append(kind)
+            continue
+        mv = p.value_line.match(t)
+        if mv:
+            value = mv.group("rest").strip()
+            target = pending.pop(0) if pending else current
+            if target is None:
+                continue
+            current = target
+            if target == "jabatan":
+                title = value
+                fields["jabatan"] = [TextLine(text=value)]
+            elif value:
+                fields[target].append(TextLine(text=value, kind="item" if has_item_marker(value) else "text"))
+            continue
+        if p.block_heading.match(t):
+            continue
+        if pending and pending[0] != "jabatan" and (has_item_marker(t) or b.kind == "item"):
+            current = pending.pop(0)
+        if current in ("tugas", "fungsi"):
+            fields[current].append(b)
+    if title is None:
+        return None
+    title = fold(strip_item_marker(title) if title[:2].strip().isdigit() else title)
+    tugas = _items(fields["tugas"])
+    fungsi = _items(fields["fungsi"])
+    return RawBlock(title=title, tugas=tugas, fungsi=fungsi, tables=tables, page=page, line_no=line_no)
+
+
+def _assign(kind: str, rest: str, fields: dict[str, list[TextLine]]) -> None:
+    if kind == "jabatan":
+        fields["jabatan"] = [TextLine(text=rest)]
+    else:
+        fields[kind].append(TextLine(text=rest, kind="item" if has_item_marker(rest) else "text"))
+
+
+def _items(lines: list[TextLine]) -> list[str]:
+    items = collect_items(lines)
+    if len(items) == 1 and items[0].strip() in {"-", "–", "—"}:
+        return []
+    return [i for i in items if i not in {"-", "–", "—"}]

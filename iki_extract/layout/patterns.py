@@ -1,0 +1,91 @@
+"""Line patterns compiled from the vocabularies in ``models/keywords.yaml``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .. import rules
+
+
+def _alt(words: list[str]) -> str:
+    words = sorted(words, key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in words)
+
+
+@dataclass(frozen=True)
+class Patterns:
+    decree_title: re.Pattern[str]
+    nomor: re.Pattern[str]
+    tentang: re.Pattern[str]
+    menimbang: re.Pattern[str]
+    mengingat: re.Pattern[str]
+    memperhatikan: re.Pattern[str]
+    memutuskan: re.Pattern[str]
+    menetapkan: re.Pattern[str]
+    diktum: re.Pattern[str]
+    pasal: re.Pattern[str]
+    bab: re.Pattern[str]
+    ditetapkan: re.Pattern[str]
+    pada_tanggal: re.Pattern[str]
+    tembusan: re.Pattern[str]
+    lampiran: re.Pattern[str]
+    jabatan_label: re.Pattern[str]
+    tugas_label: re.Pattern[str]
+    fungsi_label: re.Pattern[str]
+    value_line: re.Pattern[str]
+    block_heading: re.Pattern[str]
+    report_heading: re.Pattern[str]
+    nip: re.Pattern[str]
+    date_line: re.Pattern[str]
+
+
+_NUM = r"(?:[-–•❖]\s*)?(?:\d{1,2}\s*[.)]\s*|[a-z]\s*[.)]\s*)?"
+
+
+@lru_cache(maxsize=1)
+def patterns() -> Patterns:
+    kw = rules.keywords()
+    ordinals = kw["diktum_ordinals"] + kw["diktum_ordinals_alt"]
+    months = _alt(list(kw["months"]))
+    label = lambda words: re.compile(  # noqa: E731
+        rf"^{_NUM}(?P<label>{_alt(words)})\b\s*(?P<colon>:)?\s*(?P<rest>.*)$", re.I
+    )
+    return Patterns(
+        decree_title=re.compile(rf"^(?P<title>{_alt(kw['decree_title'])})\b(?P<rest>.*)$", re.I),
+        nomor=re.compile(
+            rf"(?:^|\s)(?:{_alt(kw['nomor_label'])})\s*[.:]?\s*:?\s*(?P<nomor>[0-9A-Za-z.][^\s:]*(?:\s*[/.\-]\s*[^\s/]+)*)",
+            re.I,
+        ),
+        tentang=re.compile(rf"^(?:{_alt(kw['tentang_label'])})\b\s*:?\s*(?P<rest>.*)$", re.I),
+        menimbang=label(kw["menimbang"]),
+        mengingat=label(kw["mengingat"]),
+        memperhatikan=label(kw["memperhatikan"]),
+        memutuskan=re.compile(rf"^(?:{_alt(kw['memutuskan'])})\b\s*:?\s*(?P<rest>.*)$", re.I),
+        menetapkan=re.compile(rf"^(?:{_alt(kw['menetapkan'])})\b\s*:?\s*(?P<rest>.*)$", re.I),
+        diktum=re.compile(
+            rf"^(?P<label>{_alt(ordinals)})\b\s*(?P<colon>:)?\s*(?P<rest>.*)$", re.I
+        ),
+        pasal=re.compile(r"^pasal\s+(?P<n>\d{1,3})\s*$", re.I),
+        bab=re.compile(r"^BAB\s+[IVXL]+\b", re.I),
+        ditetapkan=re.compile(
+            r"^ditetapkan(?:\s+di)?\s*:?\s*(?P<rest>.*)$", re.I
+        ),
+        pada_tanggal=re.compile(r"^(?:pada\s+)?tanggal\s*:?\s*(?P<rest>.*)$", re.I),
+        tembusan=re.compile(rf"^(?:{_alt(kw['tembusan'])})\b\s*:?\s*(?P<rest>.*)$", re.I),
+        lampiran=re.compile(rf"^(?:{_alt(kw['lampiran'])})\b\s*:?\s*(?P<rest>.*)$", re.I),
+        jabatan_label=label(kw["jabatan_label"]),
+        tugas_label=label(kw["tugas_label"]),
+        fungsi_label=label(kw["fungsi_label"]),
+        value_line=re.compile(r"^(?:[-–•]\s*)?:\s*(?P<rest>.*)$"),
+        block_heading=re.compile(
+            rf"^I?N?DIKATOR\s+KINERJA(?:\s+(?:INDIVIDU|UTAMA))?(?:\s*\((?:IKI|IKU)\))?\s*$",
+            re.I,
+        ),
+        report_heading=re.compile(rf"^(?:{_alt(kw['report_headings'])})\b", re.I),
+        nip=re.compile(r"\bNIP\b\s*[.:]?\s*(?P<nip>[\d\s.]{8,30})", re.I),
+        date_line=re.compile(
+            rf"^(?P<place>[A-Za-z .'-]{{2,40}}),\s*(?:\d{{1,2}}\s*)?(?:{months})\s*\d{{4}}\s*$", re.I
+        ),
+    )

@@ -1,0 +1,250 @@
+"""The two data models every stage shares.
+
+1. The *intermediate representation* (IR): a :class:`Document` of :class:`Page` s,
+   each an ordered list of blocks.  A block is a :class:`TextLine` or a
+   :class:`Table` (a grid of :class:`Cell` s with row/col spans).  Readers
+   (``ingest``) only produce it; layout, table and normalisation stages only
+   consume it.
+2. The *output model*: :class:`Decree` and its parts, which mirror
+   ``decree.schema.json`` one to one (see ``SCHEMA.md``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Union
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in page units
+
+
+# --------------------------------------------------------------------------
+# Intermediate representation
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class TextLine:
+    """One line (or paragraph) of running text.
+
+    ``text`` keeps inline markup removed but the line's own wording intact;
+    ``bold`` tells whether the reader saw it emphasised; ``line_no`` is the
+    1-based line in a text input (0 when not from text).
+    """
+
+    text: str
+    page: int = 1
+    bbox: BBox | None = None
+    bold: bool = False
+    line_no: int = 0
+    confidence: float | None = None
+    kind: str = "text"
+
+
+@dataclass
+class Cell:
+    """One cell of a table grid.
+
+    ``lines`` are the text lines inside the cell, top to bottom (a stacked
+    fraction is two lines with ``rule_between`` set on the first index).
+    """
+
+    row: int
+    col: int
+    lines: list[str] = field(default_factory=list)
+    row_span: int = 1
+    col_span: int = 1
+    bbox: BBox | None = None
+    page: int = 1
+    confidence: float | None = None
+    fraction_bars: list[int] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(s for s in self.lines if s.strip())
+
+    @property
+    def empty(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass
+class Table:
+    """A grid of cells as the reader found it (one page's part of a table).
+
+    ``n_rows``/``n_cols`` give the grid size; spanned positions are covered by
+    the spanning cell only.  ``row_cells`` returns, per grid row, the cells
+    that start in that row, in column order.
+    """
+
+    cells: list[Cell]
+    n_rows: int
+    n_cols: int
+    page: int = 1
+    bbox: BBox | None = None
+    line_no: int = 0
+    kind: str = "table"
+    # rows whose cell count was smaller than n_cols in a reader that cannot
+    # tell which columns they sit in (plain text): the reader marks them.
+    ragged_rows: list[int] = field(default_factory=list)
+
+    def rows(self) -> list[list[Cell]]:
+        out: list[list[Cell]] = [[] for _ in range(self.n_rows)]
+        for c in self.cells:
+            out[c.row].append(c)
+        for r in out:
+            r.sort(key=lambda c: c.col)
+        return out
+
+
+Block = Union[TextLine, Table]
+
+
+@dataclass
+class Page:
+    number: int
+    blocks: list[Block] = field(default_factory=list)
+    width: float | None = None
+    height: float | None = None
+    # where the page came from: "text", "pdf", "ocr"
+    origin: str = "text"
+
+
+@dataclass
+class Document:
+    """What every reader returns: the input's pages of positioned blocks."""
+
+    source_file: str
+    pages: list[Page] = field(default_factory=list)
+    sha256: str = ""
+    origin: str = "text"
+
+    def blocks(self) -> Iterator[Block]:
+        for p in self.pages:
+            yield from p.blocks
+
+
+# --------------------------------------------------------------------------
+# Output model (decree.schema.json)
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Penandatangan:
+    nama: str | None = None
+    nip: str | None = None
+    pangkat: str | None = None
+    jabatan: str | None = None
+
+
+@dataclass
+class Header:
+    pemerintah: str | None = None
+    kabupaten_kota: str | None = None
+    kecamatan: str | None = None
+    pejabat_penetap: str | None = None
+    nomor: str | None = None
+    tentang: str | None = None
+    tahun: int | None = None
+    tempat_penetapan: str | None = None
+    tanggal_penetapan: str | None = None
+    penandatangan: Penandatangan = field(default_factory=Penandatangan)
+
+
+@dataclass
+class Diktum:
+    label: str
+    text: str
+
+
+@dataclass
+class IndikatorRow:
+    sasaran: str | None
+    indikator: str | None
+    formulasi: str | None
+    sumber_data: str | None
+    page: int | None = None
+    confidence: float | None = None
+
+    def cells(self) -> tuple[str | None, str | None, str | None, str | None]:
+        return (self.sasaran, self.indikator, self.formulasi, self.sumber_data)
+
+
+@dataclass
+class Jabatan:
+    jabatan: str
+    tugas: list[str] = field(default_factory=list)
+    fungsi: list[str] = field(default_factory=list)
+    indikator: list[IndikatorRow] = field(default_factory=list)
+    jabatan_canonical: str | None = None
+    jabatan_level: str | None = None
+    jabatan_unit: str | None = None
+    jabatan_match_score: float | None = None
+    page: int | None = None
+
+
+@dataclass
+class Decree:
+    kind: str
+    source_file: str
+    pages: list[int] = field(default_factory=list)
+    header: Header = field(default_factory=Header)
+    menimbang: list[str] = field(default_factory=list)
+    mengingat: list[str] = field(default_factory=list)
+    diktum: list[Diktum] = field(default_factory=list)
+    tembusan: list[str] = field(default_factory=list)
+    jabatan: list[Jabatan] = field(default_factory=list)
+    decree_id: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """The decree as a ``decree.schema.json`` object."""
+        h = self.header
+        return {
+            "decree_id": self.decree_id,
+            "kind": self.kind,
+            "source": {"file": self.source_file, "pages": list(self.pages)},
+            "header": {
+                "pemerintah": h.pemerintah,
+                "kabupaten_kota": h.kabupaten_kota,
+                "kecamatan": h.kecamatan,
+                "pejabat_penetap": h.pejabat_penetap,
+                "nomor": h.nomor,
+                "tentang": h.tentang,
+                "tahun": h.tahun,
+                "tempat_penetapan": h.tempat_penetapan,
+                "tanggal_penetapan": h.tanggal_penetapan,
+                "penandatangan": {
+                    "nama": h.penandatangan.nama,
+                    "nip": h.penandatangan.nip,
+                    "pangkat": h.penandatangan.pangkat,
+                    "jabatan": h.penandatangan.jabatan,
+                },
+            },
+            "menimbang": list(self.menimbang),
+            "mengingat": list(self.mengingat),
+            "diktum": [{"label": d.label, "text": d.text} for d in self.diktum],
+            "tembusan": list(self.tembusan),
+            "jabatan": [
+                {
+                    "jabatan": j.jabatan,
+                    "jabatan_canonical": j.jabatan_canonical,
+                    "jabatan_level": j.jabatan_level,
+                    "jabatan_unit": j.jabatan_unit,
+                    "jabatan_match_score": j.jabatan_match_score,
+                    "tugas": list(j.tugas),
+                    "fungsi": list(j.fungsi),
+                    "indikator": [
+                        {
+                            "sasaran": r.sasaran,
+                            "indikator": r.indikator,
+                            "formulasi": r.formulasi,
+                            "sumber_data": r.sumber_data,
+                            "page": r.page,
+                            "confidence": r.confidence,
+                        }
+                        for r in j.indikator
+                    ],
+                }
+                for j in self.jabatan
+            ],
+        }

@@ -1,0 +1,105 @@
+"""Recognise the indicator table's header row and column-numbering rows."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from .. import rules
+from ..model import Cell
+
+FIELDS = ("sasaran", "indikator", "formulasi", "sumber_data")
+_NUMBER_CELL = re.compile(r"^\(?\s*\d{1,2}\s*\)?\.?$")
+_NORM = re.compile(r"[^a-z0-9/() ]+")
+
+
+def _norm(s: str) -> str:
+    s = s.lower().replace("\u00a0", " ")
+    s = _NORM.sub(" ", s)
+    s = re.sub(r"\s*/\s*", "/", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+@lru_cache(maxsize=1)
+def _wordings() -> list[tuple[str, str]]:
+    cfg = rules.table_headers()["fields"]
+    out: list[tuple[str, str]] = []
+    for fld, words in cfg.items():
+        for w in words:
+            out.append((_norm(str(w)), fld))
+    return out
+
+
+def header_field(text: str) -> tuple[str | None, float]:
+    """The field a header cell names, with its score (0-100)."""
+    t = _norm(text)
+    if not t or len(t) > 80:
+        return None, 0.0
+    best: tuple[str | None, float] = (None, 0.0)
+    for w, fld in _wordings():
+        if t == w:
+            return fld, 100.0
+        score = fuzz.ratio(t, w)
+        if score > best[1]:
+            best = (fld, score)
+    return best
+
+
+def header_mapping(cells: list[Cell], n_cols: int) -> dict[int, str] | None:
+    """Column index → field when ``cells`` form a header row, else None."""
+    cfg = rules.table_headers()
+    min_score = float(cfg.get("min_score", 80))
+    mapping: dict[int, str] = {}
+    hits = 0
+    for c in cells:
+        fld, score = header_field(c.text)
+        if fld and score >= min_score:
+            hits += 1
+            mapping[c.col] = fld
+    if hits < int(cfg.get("min_header_cells", 2)):
+        return None
+    # every output field at most once: keep the leftmost of duplicates
+    seen: set[str] = set()
+    for col in sorted(mapping):
+        fld = mapping[col]
+        if fld in seen and fld in FIELDS:
+            mapping[col] = "ignore"
+        seen.add(fld)
+    return mapping
+
+
+def default_mapping(n_cols: int) -> dict[int, str]:
+    """Mapping for a table without a header, by its width."""
+    if n_cols >= 5:
+        base = ["no", *FIELDS] + ["ignore"] * (n_cols - 5)
+    elif n_cols == 4:
+        base = list(FIELDS)
+    elif n_cols == 3:
+        base = ["indikator", "formulasi", "sumber_data"]
+    else:
+        base = ["indikator", "formulasi"][:n_cols]
+    return dict(enumerate(base))
+
+
+def is_number_cell(text: str) -> bool:
+    return bool(_NUMBER_CELL.match(text.strip()))
+
+
+def numbering_row(cells: list[Cell]) -> tuple[bool, str | None]:
+    """Whether the row is a column-numbering row ("1 2 3 4", "(1) (2) ...").
+
+    Returns (is_numbering, leftover): a text sitting in the first cell of such
+    a row (a SASARAN the OCR put on the numbering line) is the leftover.
+    """
+    filled = [c for c in cells if not c.empty]
+    nums = [c for c in filled if is_number_cell(c.text)]
+    if len(nums) < 2:
+        return False, None
+    others = [c for c in filled if not is_number_cell(c.text)]
+    if not others:
+        return True, None
+    if len(others) == 1 and others[0] is filled[0] and len(nums) >= len(cells) - 1 - (len(cells) - len(filled)):
+        return True, others[0].text
+    return False, None

@@ -1,0 +1,253 @@
+"""Table reconstruction: table parts of one jabatan block → indikator rows.
+
+Implements the Table rules of SCHEMA.md over the IR's table grids:
+
+1. column-numbering rows dropped (also when merged into the first data row);
+2. the NO column dropped (but read: a new number opens a new row group);
+3. SASARAN filled down over the rows it spans, INDIKATOR filled down over
+   FORMULASI sub-rows;
+4. FORMULASI and SUMBER DATA never filled;
+5. a row cut by a page/table break is joined to the row it continues;
+6. repeated header rows dropped.
+
+A table that continues on the next part (a new ``Table`` block after a
+break) keeps the column mapping of the part before, unless it repeats the
+header.  Parts narrower than the mapping are aligned by content
+(:mod:`.align`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Cell, IndikatorRow, Table
+from ..normalize.text import fold, strip_bullet
+from .align import align_part
+from .columns import FIELDS, default_mapping, header_mapping, is_number_cell, numbering_row
+from .formula import formula_text
+
+_BULLET_START = re.compile(r"^\s*(?:[❖•●▪◦·►➢*]|[-–—](?=\s))")
+_ITEM_NUM = re.compile(r"(?:^|\s)(\d{1,2})[.)]\s")
+_OPEN_END = re.compile(r"(?:,|-|\b(?:dan|yang|dalam|di|ke|dari|pada|untuk|atau|serta|dengan))\s*$", re.I)
+
+
+@dataclass
+class RawRow:
+    """One row before fill-down: field → (text, first raw line)."""
+
+    text: dict[str, str] = field(default_factory=dict)
+    raw_first: dict[str, str] = field(default_factory=dict)
+    lines: dict[str, list[str]] = field(default_factory=dict)
+    bars: dict[str, list[int]] = field(default_factory=dict)
+    page: int | None = None
+    confidence: float | None = None
+
+    def get(self, f: str) -> str:
+        return self.text.get(f, "")
+
+
+def _clean_lines(cell: Cell) -> list[str]:
+    """Text rule 1 on a cell's lines: leading bullets go (also squeezed ones)."""
+    out: list[str] = []
+    for ln in cell.lines:
+        s = fold(ln)
+        if _BULLET_START.match(s):
+            glyph = s.lstrip()[0]
+            s = strip_bullet(s)
+            # a bulleted list squeezed onto one line: "- Profil - Monografi"
+            if glyph in "-–":
+                s = re.sub(rf"\s{re.escape(glyph)}\s(?=[A-Z])", " ", s)
+            else:
+                s = re.sub(rf"\s{re.escape(glyph)}\s*", " ", s)
+        if s:
+            out.append(s)
+    return out
+
+
+def _row_from_cells(cells: list[Cell], mapping: dict[int, str]) -> RawRow:
+    row = RawRow()
+    for c in cells:
+        fld = mapping.get(c.col)
+        if fld is None or fld == "ignore":
+            continue
+        lines = _clean_lines(c)
+        if not lines:
+            continue
+        prev = row.lines.get(fld, [])
+        row.lines[fld] = prev + lines
+        row.bars[fld] = list(c.fraction_bars)
+        row.raw_first.setdefault(fld, c.lines[0] if c.lines else "")
+        if row.page is None:
+            row.page = c.page
+        if c.confidence is not None:
+            row.confidence = c.confidence if row.confidence is None else min(row.confidence, c.confidence)
+    for fld, lines in row.lines.items():
+        row.text[fld] = fold(" ".join(lines))
+    return row
+
+
+def _strip_merged_numbering(cells: list[Cell], mapping: dict[int, str]) -> list[Cell]:
+    """Drop column numbers OCR merged into the first data row ("1 Tersusunnya")."""
+    filled = [c for c in cells if not c.empty and mapping.get(c.col) not in (None, "ignore")]
+    if len(filled) < 2:
+        return cells
+    hits = 0
+    for c in filled:
+        k = str(c.col + 1)
+        first = c.lines[0].strip() if c.lines else ""
+        if first.strip("()") == k or re.match(rf"^\(?{k}\)?\s+\S", first):
+            hits += 1
+    if hits < max(2, len(filled) - 1):
+        return cells
+    out = []
+    for c in cells:
+        k = str(c.col + 1)
+        lines = list(c.lines)
+        if lines and lines[0].strip().strip("()") == k:
+            lines = lines[1:]
+        elif lines:
+            lines[0] = re.sub(rf"^\(?{k}\)?\s+", "", lines[0].strip(), count=1)
+        out.append(Cell(row=c.row, col=c.col, lines=lines, row_span=c.row_span, col_span=c.col_span,
+                        bbox=c.bbox, page=c.page, confidence=c.confidence, fraction_bars=c.fraction_bars))
+    return out
+
+
+def _max_item(text: str) -> int:
+    nums = [int(m.group(1)) for m in _ITEM_NUM.finditer(" " + text)]
+    return max(nums) if nums else 0
+
+
+def _continues_cell(prev: str, cur: str, raw: str) -> bool | None:
+    """True: continues; False: starts fresh; None: no opinion."""
+    if not cur:
+        return None
+    if _BULLET_START.match(raw or ""):
+        return False
+    m = re.match(r"^(\d{1,2})[.)]\s", cur)
+    if m:
+        k = int(m.group(1))
+        if not prev:
+            return False
+        if k == 1:
+            return prev.rstrip().endswith(":")  # "... meliputi :" then the list
+        return _max_item(prev) == k - 1
+    if cur[0].islower() or cur[0] in "(,;":
+        return True
+    if prev and _OPEN_END.search(prev):
+        return True
+    return False
+
+
+def is_continuation(prev: RawRow, cur: RawRow) -> bool:
+    """Whether ``cur`` (first row after a break) continues ``prev``."""
+    if cur.get("no"):
+        return False
+    votes_cont = votes_fresh = 0
+    for f in FIELDS:
+        v = _continues_cell(prev.get(f), cur.get(f), cur.raw_first.get(f, ""))
+        if v is True:
+            votes_cont += 1
+        elif v is False:
+            votes_fresh += 1
+    return votes_cont > 0 and votes_cont >= votes_fresh
+
+
+def _join(prev: RawRow, cur: RawRow) -> None:
+    for f, lines in cur.lines.items():
+        if f in prev.lines:
+            prev.lines[f] = prev.lines[f] + lines
+        else:
+            prev.lines[f] = list(lines)
+            prev.bars[f] = cur.bars.get(f, [])
+        prev.text[f] = fold(prev.get(f) + " " + cur.get(f))
+    if cur.confidence is not None:
+        prev.confidence = cur.confidence if prev.confidence is None else min(prev.confidence, cur.confidence)
+
+
+def raw_rows(parts: list[Table]) -> tuple[list[RawRow], str | None]:
+    """All data rows of a block's table parts, joined across breaks."""
+    rows: list[RawRow] = []
+    mapping: dict[int, str] | None = None
+    width = 0
+    pending_sasaran: str | None = None
+    reference: list[RawRow] = []
+    for pi, part in enumerate(parts):
+        grid = [r for r in part.rows() if any(not c.empty for c in r)]
+        if not grid:
+            continue
+        first_data = True
+        saw_numbering = False
+        part_mapping = mapping
+        start = 0
+        hm = header_mapping(grid[0], part.n_cols)
+        if hm is not None:
+            mapping = part_mapping = hm
+            width = part.n_cols
+            start = 1
+        elif mapping is None:
+            mapping = part_mapping = default_mapping(part.n_cols)
+            width = part.n_cols
+        elif part.n_cols < width:
+            part_mapping = align_part(part, mapping, width, rows)
+        for cells in grid[start:]:
+            if header_mapping(cells, part.n_cols) is not None:
+                continue  # a repeated header row
+            is_num, leftover = numbering_row(cells)
+            if is_num:
+                saw_numbering = True
+                if leftover:
+                    pending_sasaran = fold(leftover)
+                continue
+            row_map = part_mapping
+            n_cells = len(cells)
+            if hm is not None or part.n_cols >= width:
+                if n_cells < part.n_cols and part_mapping is mapping:
+                    # a ragged text row: the missing cells are the leading ones
+                    shift = part.n_cols - n_cells
+                    row_map = {c: part_mapping.get(c + shift, "ignore") for c in range(n_cells)}
+            if first_data and not saw_numbering and start == 1:
+                cells = _strip_merged_numbering(cells, row_map)
+            row = _row_from_cells(cells, row_map)
+            if not any(row.get(f) for f in FIELDS):
+                if row.get("no"):
+                    continue
+                continue
+            if pending_sasaran and not row.get("sasaran"):
+                row.text["sasaran"] = pending_sasaran
+                row.lines["sasaran"] = [pending_sasaran]
+            pending_sasaran = None
+            if first_data and pi > 0 and rows and is_continuation(rows[-1], row):
+                _join(rows[-1], row)
+            else:
+                rows.append(row)
+            first_data = False
+        reference = rows
+    del reference
+    return rows, pending_sasaran
+
+
+def reconstruct(parts: list[Table]) -> list[IndikatorRow]:
+    """Indikator rows of one block from its table parts (SCHEMA.md table rules)."""
+    rows, _ = raw_rows(parts)
+    out: list[IndikatorRow] = []
+    last_sasaran: str | None = None
+    last_indikator: str | None = None
+    for r in rows:
+        sasaran = r.get("sasaran") or None
+        indikator = r.get("indikator") or None
+        formulasi = formula_text(r.lines.get("formulasi", []), r.bars.get("formulasi")) or None
+        sumber = r.get("sumber_data") or None
+        if sasaran is None and not r.get("no"):
+            sasaran = last_sasaran
+        elif sasaran is None:
+            sasaran = last_sasaran
+        if indikator is None and (formulasi or sumber):
+            indikator = last_indikator
+        last_sasaran = sasaran
+        last_indikator = indikator
+        out.append(IndikatorRow(sasaran, indikator, formulasi, sumber, page=r.page, confidence=r.confidence))
+    return out
+
+
+__all__ = ["reconstruct", "raw_rows", "is_continuation", "is_number_cell"]
