@@ -1,0 +1,145 @@
+"""Layout parsing: decree segmentation, header, body sections, jabatan blocks."""
+
+from conftest import extract_text
+
+from iki_extract.normalize.dates import parse_date
+
+DECREE = """PEMERINTAH KABUPATEN TANAH ANGIN
+KECAMATAN BUKIT RAYA
+
+KEPUTUSAN CAMAT BUKIT RAYA
+NOMOR : 061 / 7 / 2021
+TENTANG
+INDIKATOR KINERJA INDIVIDU KECAMATAN BUKIT RAYA
+TAHUN 2021
+
+CAMAT BUKIT RAYA,
+
+- Menimbang : a. bahwa pertama;
+- b. bahwa kedua.
+- Menimbang : 1. Undang-Undang Nomor 23 Tahun 2014 tentang Pemerintahan Daerah;
+2. Peraturan Bupati Tanah Angin Nomor 4 Tahun 2020
+
+tentang Kecamatan;
+
+MEMUTUSKAN :
+Menetapkan :
+- KESATU : Indikator sebagaimana Lampiran.
+- Kedua : Tujuan untuk :
+- a. satu;
+- b. dua.
+KETIGA.....
+KETIGA : Berlaku sejak ditetapkan.
+
+Ditetapkan di Bukit Raya
+Pada tanggal 3 Maret 2021
+
+CAMAT BUKIT RAYA
+
+BUDI SANTOSO, S.Sos
+Penata Tingkat I (III/d)
+NIP. 19800101 200501 1 002
+
+Tembusan :
+1. Bupati Tanah Angin;
+2. Inspektur.
+
+INDIKATOR KINERJA INDIVIDU
+
+1. JABATAN
+2. TUGAS
+3. FUNGSI
+
+- : KASI TRANTIB
+- : Membantu Camat di bidang ketertiban
+- a. menyusun program;
+- b. melaksanakan patroli.
+
+SASARAN\tINDIKATOR KINERJA\tFORMULASI\tSUMBER DATA
+Tertib lingkungan\tJumlah patroli\tJumlah patroli per bulan\tSeksi Trantib
+
+INDIKATOR KINERJA INDIVIDU
+
+1. Jabatan : **Bendahara**
+2. Tugas :
+❖ Membayar tagihan
+3. Fungsi : -
+
+SASARAN\tINDIKATOR KINERJA\tFORMULASI\tSUMBER DATA
+Tertib keuangan\tJumlah SPJ\t$\\frac{\\text{SPJ tepat}}{\\text{SPJ}} \\times 100\\%$\tBendahara
+
+INDIKATOR KINERJA INDIVIDU
+
+1. Jabatan : **Bendahara**
+2. Tugas :
+❖ Membayar tagihan
+3. Fungsi : -
+
+SASARAN\tINDIKATOR KINERJA\tFORMULASI\tSUMBER DATA
+Tertib keuangan\tJumlah SPJ\t$\\frac{\\text{SPJ tepat}}{\\text{SPJ}} \\times 100\\%$\tBendahara
+"""
+
+
+def test_header_fields():
+    (d,) = extract_text(DECREE)
+    h = d.header
+    assert d.kind == "IKI"
+    assert h.pemerintah == "Pemerintah Kabupaten Tanah Angin"
+    assert h.kabupaten_kota == "Kabupaten Tanah Angin"
+    assert h.kecamatan == "Bukit Raya"
+    assert h.pejabat_penetap == "Camat Bukit Raya"
+    assert h.nomor == "061/7/2021"
+    assert h.tentang == "Indikator Kinerja Individu Kecamatan Bukit Raya Tahun 2021"
+    assert h.tahun == 2021
+    assert (h.tempat_penetapan, h.tanggal_penetapan) == ("Bukit Raya", "2021-03-03")
+    s = h.penandatangan
+    assert (s.nama, s.nip, s.pangkat, s.jabatan) == (
+        "BUDI SANTOSO, S.Sos", "198001012005011002", "Penata Tingkat I (III/d)", "Camat Bukit Raya",
+    )
+
+
+def test_body_lists():
+    (d,) = extract_text(DECREE)
+    assert d.menimbang == ["bahwa pertama;", "bahwa kedua."]
+    # a second "Menimbang" with numbered items is the mengingat; item 2 joined over the blank
+    assert d.mengingat == [
+        "Undang-Undang Nomor 23 Tahun 2014 tentang Pemerintahan Daerah;",
+        "Peraturan Bupati Tanah Angin Nomor 4 Tahun 2020 tentang Kecamatan;",
+    ]
+    assert [(k.label, k.text) for k in d.diktum] == [
+        ("KESATU", "Indikator sebagaimana Lampiran."),
+        ("KEDUA", "Tujuan untuk : a. satu; b. dua."),
+        ("KETIGA", "Berlaku sejak ditetapkan."),
+    ]
+    assert d.tembusan == ["Bupati Tanah Angin;", "Inspektur."]
+
+
+def test_blocks_split_layout_and_dedupe():
+    (d,) = extract_text(DECREE)
+    assert [j.jabatan for j in d.jabatan] == ["KASI TRANTIB", "Bendahara"]
+    trantib, bendahara = d.jabatan
+    assert trantib.tugas == ["Membantu Camat di bidang ketertiban"]
+    assert trantib.fungsi == ["menyusun program;", "melaksanakan patroli."]
+    assert bendahara.fungsi == []
+    assert bendahara.indikator[0].formulasi == "SPJ tepat / SPJ x 100%"
+
+
+def test_bound_twice_is_one_decree_and_iku_iki_are_two():
+    iku = DECREE.replace("INDIKATOR KINERJA INDIVIDU KECAMATAN", "INDIKATOR KINERJA UTAMA KECAMATAN", 1)
+    iku = iku.split("Tembusan :")[0]
+    ds = extract_text(iku + "\n" + DECREE + "\n" + DECREE)
+    assert [d.kind for d in ds] == ["IKU", "IKI"]
+    assert ds[0].jabatan == [] and len(ds[1].jabatan) == 2
+
+
+def test_not_a_decree():
+    ds = extract_text("Festival desa berlangsung meriah.\nWarga berkumpul di lapangan.\n")
+    assert len(ds) == 1 and ds[0].kind == "OTHER" and ds[0].jabatan == []
+
+
+def test_dates():
+    assert parse_date("16 Januari 2020") == "2020-01-16"
+    assert parse_date("Januari2022") == "2022-01"
+    assert parse_date("1 Pebruari 2021") == "2021-02-01"
+    assert parse_date("31 Febuari 2021") == "2021-02"
+    assert parse_date("tanpa tanggal") is None

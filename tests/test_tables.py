@@ -1,0 +1,108 @@
+"""Table reconstruction rules (SCHEMA.md) on small hand-made grids."""
+
+from iki_extract.ingest.text import parse_text
+from iki_extract.model import Cell, Table
+from iki_extract.tables.columns import header_field, numbering_row
+from iki_extract.tables.formula import formula_text
+from iki_extract.tables.rows import reconstruct
+
+HDR = "SASARAN KINERJA\tINDIKATOR KINERJA\tFORMULASI PERHITUNGAN\tSUMBER DATA"
+
+
+def parts(text: str) -> list[Table]:
+    return [b for b in parse_text(text) if isinstance(b, Table)]
+
+
+def rows(text: str):
+    return [r.cells() for r in reconstruct(parts(text))]
+
+
+def test_header_wordings():
+    assert header_field("PENJELASAN/FORMULASI PENGHITUNGAN")[0] == "formulasi"
+    assert header_field("Sasaran Kinerja")[0] == "sasaran"
+    assert header_field("KINERJA UTAMA")[0] == "sasaran"
+    assert header_field("INDIKATOR KINERJA UTAMA")[0] == "indikator"
+    assert header_field("SUMBER  DATA")[0] == "sumber_data"
+    assert header_field("INDIKATOR KINERJA INDIVIDUU")[0] == "indikator"  # OCR slip
+
+
+def test_numbering_row_with_sasaran_leftover():
+    cells = [Cell(0, 0, ["Meningkatnya X"]), Cell(0, 1, ["1"]), Cell(0, 2, ["2"]), Cell(0, 3, ["3"])]
+    assert numbering_row(cells) == (True, "Meningkatnya X")
+    assert numbering_row([Cell(0, i, [f"({i + 1})"]) for i in range(5)]) == (True, None)
+    assert numbering_row([Cell(0, 0, ["1"]), Cell(0, 1, ["Teks"])]) == (False, None)
+
+
+def test_fill_down_and_no_column_dropped():
+    text = (
+        "No\tSasaran Kinerja\tIndikator Kinerja\tFormula\tSumber Data\n"
+        "(1)\t(2)\t(3)\t(4)\t(5)\n"
+        "1\tMeningkatnya A\tJumlah A\tJumlah A yang selesai\tArsip\n"
+        "\t\tJumlah B\tJumlah B yang selesai\t\n"
+        "2\tMeningkatnya C\tJumlah C\tJumlah C\tsda\n"
+    )
+    assert rows(text) == [
+        ("Meningkatnya A", "Jumlah A", "Jumlah A yang selesai", "Arsip"),
+        ("Meningkatnya A", "Jumlah B", "Jumlah B yang selesai", None),
+        ("Meningkatnya C", "Jumlah C", "Jumlah C", "sda"),
+    ]
+
+
+def test_indikator_filled_over_formulasi_subrows():
+    text = HDR + "\nTertib A\tLaporan A\tJumlah draf A\tSeksi A\n\t\tJumlah draf B\tSeksi A\n"
+    assert rows(text)[1] == ("Tertib A", "Laporan A", "Jumlah draf B", "Seksi A")
+
+
+def test_merged_numbering_stripped_from_first_row():
+    text = HDR + "\n1 Tersusunnya X\t2 Jumlah X\t3 1. Dokumen X\t4 Data X\n"
+    assert rows(text) == [("Tersusunnya X", "Jumlah X", "1. Dokumen X", "Data X")]
+
+
+def test_row_cut_by_page_break_is_joined():
+    text = (
+        HDR + "\nMeningkatnya layanan kepada\tJumlah layanan yang\tJumlah meliputi : 1. KTP 2. KK\tRegister\n"
+        "\n" + HDR + "\nmasyarakat desa\tdiselesaikan\t3. Akta\t\n"
+        "Tertib arsip\tJumlah arsip\tJumlah arsip tertata\tArsip\n"
+    )
+    assert rows(text) == [
+        ("Meningkatnya layanan kepada masyarakat desa", "Jumlah layanan yang diselesaikan",
+         "Jumlah meliputi : 1. KTP 2. KK 3. Akta", "Register"),
+        ("Tertib arsip", "Jumlah arsip", "Jumlah arsip tertata", "Arsip"),
+    ]
+
+
+def test_fresh_row_after_break_is_not_joined():
+    text = HDR + "\nTertib A\t- Laporan A\tJumlah A\tSeksi\n\n\t- Laporan B\tJumlah B\tSeksi\n"
+    out = rows(text)
+    assert len(out) == 2 and out[1] == ("Tertib A", "Laporan B", "Jumlah B", "Seksi")
+
+
+def test_repeated_header_is_not_a_row():
+    text = HDR + "\nA\tB\tC\tD\n\n" + HDR + "\nE\tF\tG\tH\n"
+    assert len(rows(text)) == 2
+
+
+def test_narrow_part_aligned_by_content():
+    text = (
+        HDR + "\nTersedianya laporan\tJumlah verifikasi berkas\tJumlah berkas diajukan\tBendahara\n"
+        "\tJumlah penyiapan pencairan\tJumlah berkas pencairan\t\n"
+        "\nJumlah penyiapan laporan pajak\tJumlah berkas pajak\t\n"
+    )
+    assert rows(text)[-1] == ("Tersedianya laporan", "Jumlah penyiapan laporan pajak", "Jumlah berkas pajak", None)
+
+
+def test_formulas():
+    assert formula_text(["Jumlah A X 100%", "Jumlah B"]) == "Jumlah A / Jumlah B x 100%"
+    assert formula_text(["Jumlah A yang selaras 100% Jumlah seluruh A"]) == (
+        "Jumlah A yang selaras / Jumlah seluruh A x 100%"
+    )
+    # an inline multiplication followed by a list is not a fraction
+    assert formula_text(["Jumlah A dikali 100% Jenis A 1. x"]) == "Jumlah A dikali 100% Jenis A 1. x"
+    assert formula_text(["a / b x 100%"]) == "a / b x 100%"
+    assert formula_text(["Jumlah A", "Jumlah B"], fraction_bars=[0]) == "Jumlah A / Jumlah B"
+    assert formula_text(["Jumlah A", "Jumlah B x 100%"], fraction_bars=[0]) == "Jumlah A / Jumlah B x 100%"
+
+
+def test_bullets_removed_from_cells():
+    text = HDR + "\nA\t❖ Laporan A\t- Jumlah A\t- Profil - Monografi\n"
+    assert rows(text) == [("A", "Laporan A", "Jumlah A", "Profil Monografi")]
