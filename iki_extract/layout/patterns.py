@@ -41,6 +41,11 @@ class Patterns:
     date_line: re.Pattern[str]
 
 
+def _headless(word: str) -> str:
+    esc = re.escape(word).replace(r"\ ", r"\s+")
+    return f"{esc[0]}?{esc[1:]}" if word[:1].isalpha() else esc
+
+
 _NUM = r"(?:[-–•❖]\s*)?(?:\d{1,2}\s*[.)]\s*|[a-z]\s*[.)]\s*)?"
 
 
@@ -79,9 +84,9 @@ def patterns() -> Patterns:
         tugas_label=label(kw["tugas_label"]),
         fungsi_label=label(kw["fungsi_label"]),
         value_line=re.compile(r"^(?:[-–•]\s*)?:\s*(?P<rest>.*)$"),
+        # block headings; OCR may lose the first letter ("NDIKATOR KINERJA ...")
         block_heading=re.compile(
-            rf"^I?N?DIKATOR\s+KINERJA(?:\s+(?:INDIVIDU|UTAMA))?(?:\s*\((?:IKI|IKU)\))?\s*$",
-            re.I,
+            r"^(?:" + "|".join(_headless(w) for w in kw["block_heading"]) + r")\s*$", re.I
         ),
         report_heading=re.compile(rf"^(?:{_alt(kw['report_headings'])})\b", re.I),
         nip=re.compile(r"\bNIP\b\s*[.:]?\s*(?P<nip>[\d\s.]{8,30})", re.I),

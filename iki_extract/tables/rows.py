@@ -176,6 +176,7 @@ def raw_rows(parts: list[Table]) -> tuple[list[RawRow], str | None]:
         grid = [r for r in part.rows() if any(not c.empty for c in r)]
         if not grid:
             continue
+        ragged = set(part.ragged_rows)
         first_data = True
         saw_numbering = False
         part_mapping = mapping
@@ -200,12 +201,11 @@ def raw_rows(parts: list[Table]) -> tuple[list[RawRow], str | None]:
                     pending_sasaran = fold(leftover)
                 continue
             row_map = part_mapping
-            n_cells = len(cells)
-            if hm is not None or part.n_cols >= width:
-                if n_cells < part.n_cols and part_mapping is mapping:
-                    # a ragged text row: the missing cells are the leading ones
-                    shift = part.n_cols - n_cells
-                    row_map = {c: part_mapping.get(c + shift, "ignore") for c in range(n_cells)}
+            if cells[0].row in ragged and part_mapping is mapping:
+                # a text row with fewer cells than the grid (the reader could not
+                # tell their columns): the missing cells are the leading ones
+                shift = part.n_cols - len(cells)
+                row_map = {c: part_mapping.get(c + shift, "ignore") for c in range(len(cells))}
             if first_data and not saw_numbering and start == 1:
                 cells = _strip_merged_numbering(cells, row_map)
             row = _row_from_cells(cells, row_map)

@@ -1,0 +1,179 @@
+"""Command line: ``iki-extract extract PATH... -o OUT`` and ``iki-extract eval GOLD PRED``.
+
+Exit codes: 0 all files ok, 1 some file failed (or evaluation failed), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with its two sub-commands."""
+    parser = argparse.ArgumentParser(
+        prog="iki-extract",
+        description="Extract IKI/IKU decrees into JSON and flat tables.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ext = sub.add_parser("extract", help="extract decrees from files or folders")
+    ext.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="input file or folder")
+    ext.add_argument(
+        "-o",
+        "--out",
+        required=True,
+        type=Path,
+        metavar="OUT",
+        help="output folder (created if missing)",
+    )
+    ext.add_argument("--password", default=None, help="password for encrypted PDFs")
+    ext.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress or per-file lines (errors and summary still shown)",
+    )
+    ext.set_defaults(func=cmd_extract)
+
+    ev = sub.add_parser("eval", help="score predicted decrees against gold decrees")
+    ev.add_argument("gold_dir", type=Path, metavar="GOLD_DIR")
+    ev.add_argument("pred_dir", type=Path, metavar="PRED_DIR")
+    ev.add_argument("--json", action="store_true", help="print the report as JSON")
+    ev.add_argument("--diff", action="store_true", help="also list mismatched indicator rows")
+    ev.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``iki-extract`` console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args, parser))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+# -- extract -------------------------------------------------------------------
+
+
+def cmd_extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Run ``extract``: one line per bad file, a final summary, exit 0/1/2."""
+    from .api import extract_to, find_inputs
+
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        parser.error(f"no such file or folder: {', '.join(missing)}")
+    if args.out.exists() and not args.out.is_dir():
+        parser.error(f"output path is not a folder: {args.out}")
+    inputs = find_inputs(args.paths)
+    if not inputs:
+        parser.error("no input files found (supported: .txt, .md, .pdf, images)")
+
+    reporter = _Reporter(len(inputs), quiet=args.quiet, stream=sys.stderr)
+    try:
+        summary = extract_to(
+            args.paths, args.out, password=args.password, on_file=reporter.on_file, inputs=inputs
+        )
+    finally:
+        reporter.close()
+    print(summary.line())
+    return EXIT_OK if summary.failed == 0 else EXIT_FAILED
+
+
+class _Reporter:
+    """Progress for ``extract``: a tqdm bar on a terminal, plain lines otherwise."""
+
+    def __init__(self, total: int, *, quiet: bool, stream: TextIO) -> None:
+        self.total, self.quiet, self.stream, self.done = total, quiet, stream, 0
+        self.bar = None
+        if not quiet and total > 1 and _isatty(stream):
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, file=stream, unit="file", leave=False)
+
+    def on_file(self, result: Any) -> None:
+        self.done += 1
+        if result.error is not None:
+            self._write(result.error)
+        elif not self.quiet and self.bar is None:
+            self._write(f"[{self.done}/{self.total}] {result.line()}")
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def _write(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.write(line, file=self.stream)
+        else:
+            print(line, file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+# -- eval ----------------------------------------------------------------------
+
+
+def cmd_eval(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Run ``eval``: print the evaluation report (text or JSON), optionally row diffs."""
+    for d in (args.gold_dir, args.pred_dir):
+        if not d.is_dir():
+            parser.error(f"not a folder: {d}")
+    try:
+        from . import eval as ev
+    except ImportError as exc:
+        print(f"evaluation is not available: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    report = ev.evaluate_dirs(args.gold_dir, args.pred_dir)
+    if args.json:
+        print(json.dumps(_jsonable(report), ensure_ascii=False, indent=2))
+    else:
+        print(ev.format_report(report))
+    if args.diff:
+        _print_diff(ev, args.gold_dir, args.pred_dir)
+    return EXIT_OK
+
+
+def _jsonable(report: Any) -> Any:
+    """The report as plain JSON data (``to_dict()``, a dataclass, or as is)."""
+    to_dict: Callable[[], Any] | None = getattr(report, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
+    if dataclasses.is_dataclass(report) and not isinstance(report, type):
+        return dataclasses.asdict(report)
+    return report
+
+
+def _print_diff(ev: Any, gold_dir: Path, pred_dir: Path) -> None:
+    """Print the mismatched indicator rows, when the eval module offers them."""
+    needed = ("load_gold_dir", "load_pred_dir", "row_mismatches", "format_mismatches")
+    if not all(hasattr(ev, name) for name in needed):
+        print("(row diffs are not available in this version)", file=sys.stderr)
+        return
+    gold = ev.load_gold_dir(gold_dir)
+    pred, _errors = ev.load_pred_dir(pred_dir)
+    print(ev.format_mismatches(ev.row_mismatches(gold, pred)))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,252 @@
+"""The corpus as four flat tables (SCHEMA.md, "Flat tables").
+
+Each table has a fixed column order and fixed pandas dtypes (``string`` for text,
+``Int64`` for nullable integers, ``Float64`` for nullable floats), so an empty
+table still carries the right schema into CSV and Parquet.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from ..model import Decree
+from .json_out import atomic_write
+
+log = logging.getLogger(__name__)
+
+STR, INT, FLOAT = "string", "Int64", "Float64"
+
+HEADER_COLUMNS: dict[str, str] = {
+    "pemerintah": STR,
+    "kabupaten_kota": STR,
+    "kecamatan": STR,
+    "pejabat_penetap": STR,
+    "nomor": STR,
+    "tentang": STR,
+    "tahun": INT,
+    "tempat_penetapan": STR,
+    "tanggal_penetapan": STR,
+    "penandatangan_nama": STR,
+    "penandatangan_nip": STR,
+    "penandatangan_pangkat": STR,
+    "penandatangan_jabatan": STR,
+}
+
+COLUMNS: dict[str, dict[str, str]] = {
+    "decrees": {
+        "decree_id": STR,
+        **HEADER_COLUMNS,
+        "kind": STR,
+        "source_file": STR,
+        "n_jabatan": INT,
+        "n_indikator": INT,
+    },
+    "jabatan": {
+        "decree_id": STR,
+        "jabatan_no": INT,
+        "jabatan": STR,
+        "jabatan_canonical": STR,
+        "jabatan_level": STR,
+        "jabatan_unit": STR,
+        "jabatan_match_score": FLOAT,
+        "kecamatan": STR,
+        "kabupaten_kota": STR,
+        "tahun": INT,
+    },
+    "indikator": {
+        "decree_id": STR,
+        "jabatan_no": INT,
+        "row_no": INT,
+        "jabatan": STR,
+        "jabatan_canonical": STR,
+        "sasaran": STR,
+        "indikator": STR,
+        "formulasi": STR,
+        "sumber_data": STR,
+        "kecamatan": STR,
+        "kabupaten_kota": STR,
+        "tahun": INT,
+        "source_file": STR,
+        "page": INT,
+        "confidence": FLOAT,
+    },
+    "mengingat": {
+        "decree_id": STR,
+        "item_no": INT,
+        "text": STR,
+        "jenis": STR,
+        "nomor": STR,
+        "tahun": INT,
+        "tentang": STR,
+    },
+}
+
+TABLE_NAMES: tuple[str, ...] = tuple(COLUMNS)
+
+Row = dict[str, object]
+
+
+def to_frames(decrees: Iterable[Decree]) -> dict[str, pd.DataFrame]:
+    """Build the four flat tables ``decrees``, ``jabatan``, ``indikator``, ``mengingat``."""
+    rows: dict[str, list[Row]] = {name: [] for name in COLUMNS}
+    parse = _legal_parser()
+    for d in decrees:
+        rows["decrees"].append(_decree_row(d))
+        rows["jabatan"].extend(_jabatan_rows(d))
+        rows["indikator"].extend(_indikator_rows(d))
+        rows["mengingat"].extend(_mengingat_rows(d, parse))
+    return {name: _frame(name, rows[name]) for name in COLUMNS}
+
+
+def empty_frames() -> dict[str, pd.DataFrame]:
+    """The four tables with no rows (but their full schema)."""
+    return to_frames([])
+
+
+def write_tables(frames: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
+    """Write each table as ``OUT/<name>.csv`` and ``OUT/<name>.parquet`` atomically."""
+    out_dir = Path(out_dir)
+    written: list[Path] = []
+    for name, frame in frames.items():
+        written.append(atomic_write(out_dir / f"{name}.csv", _csv_writer(frame)))
+        written.append(atomic_write(out_dir / f"{name}.parquet", _parquet_writer(frame)))
+    return written
+
+
+# -- rows -------------------------------------------------------------------
+
+
+def _place(d: Decree) -> Row:
+    return {
+        "kecamatan": d.header.kecamatan,
+        "kabupaten_kota": d.header.kabupaten_kota,
+        "tahun": d.header.tahun,
+    }
+
+
+def _decree_row(d: Decree) -> Row:
+    h, p = d.header, d.header.penandatangan
+    return {
+        "decree_id": d.decree_id,
+        "pemerintah": h.pemerintah,
+        "kabupaten_kota": h.kabupaten_kota,
+        "kecamatan": h.kecamatan,
+        "pejabat_penetap": h.pejabat_penetap,
+        "nomor": h.nomor,
+        "tentang": h.tentang,
+        "tahun": h.tahun,
+        "tempat_penetapan": h.tempat_penetapan,
+        "tanggal_penetapan": h.tanggal_penetapan,
+        "penandatangan_nama": p.nama,
+        "penandatangan_nip": p.nip,
+        "penandatangan_pangkat": p.pangkat,
+        "penandatangan_jabatan": p.jabatan,
+        "kind": d.kind,
+        "source_file": d.source_file,
+        "n_jabatan": len(d.jabatan),
+        "n_indikator": sum(len(j.indikator) for j in d.jabatan),
+    }
+
+
+def _jabatan_rows(d: Decree) -> list[Row]:
+    return [
+        {
+            "decree_id": d.decree_id,
+            "jabatan_no": no,
+            "jabatan": j.jabatan,
+            "jabatan_canonical": j.jabatan_canonical,
+            "jabatan_level": j.jabatan_level,
+            "jabatan_unit": j.jabatan_unit,
+            "jabatan_match_score": j.jabatan_match_score,
+            **_place(d),
+        }
+        for no, j in enumerate(d.jabatan, 1)
+    ]
+
+
+def _indikator_rows(d: Decree) -> list[Row]:
+    out: list[Row] = []
+    for jabatan_no, j in enumerate(d.jabatan, 1):
+        for row_no, r in enumerate(j.indikator, 1):
+            out.append(
+                {
+                    "decree_id": d.decree_id,
+                    "jabatan_no": jabatan_no,
+                    "row_no": row_no,
+                    "jabatan": j.jabatan,
+                    "jabatan_canonical": j.jabatan_canonical,
+                    "sasaran": r.sasaran,
+                    "indikator": r.indikator,
+                    "formulasi": r.formulasi,
+                    "sumber_data": r.sumber_data,
+                    **_place(d),
+                    "source_file": d.source_file,
+                    "page": r.page,
+                    "confidence": r.confidence,
+                }
+            )
+    return out
+
+
+LegalParser = Callable[[str], "dict | None"]
+
+
+def _legal_parser() -> LegalParser | None:
+    """``normalize.legal.parse_legal_ref`` when that stage exists, else ``None``."""
+    try:
+        from ..normalize.legal import parse_legal_ref
+    except ImportError:
+        return None
+    return parse_legal_ref
+
+
+def _legal_parts(text: str, parse: LegalParser | None) -> Row:
+    parts: Row = {"jenis": None, "nomor": None, "tahun": None, "tentang": None}
+    if parse is None:
+        return parts
+    try:
+        found = parse(text) or {}
+    except Exception:  # one odd reference must not lose the whole table
+        log.warning("parse_legal_ref failed on %r", text[:80], exc_info=True)
+        return parts
+    for key in parts:
+        parts[key] = found.get(key)
+    parts["tahun"] = _as_int(parts["tahun"])
+    return parts
+
+
+def _mengingat_rows(d: Decree, parse: LegalParser | None) -> list[Row]:
+    return [
+        {"decree_id": d.decree_id, "item_no": no, "text": text, **_legal_parts(text, parse)}
+        for no, text in enumerate(d.mengingat, 1)
+    ]
+
+
+def _as_int(value: object) -> int | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None
+
+
+# -- frames and files -------------------------------------------------------
+
+
+def _frame(name: str, rows: list[Row]) -> pd.DataFrame:
+    dtypes = COLUMNS[name]
+    data = {col: pd.array([r.get(col) for r in rows], dtype=dt) for col, dt in dtypes.items()}
+    return pd.DataFrame(data, columns=list(dtypes))
+
+
+def _csv_writer(frame: pd.DataFrame) -> Callable[[Path], None]:
+    return lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8")
+
+
+def _parquet_writer(frame: pd.DataFrame) -> Callable[[Path], None]:
+    return lambda tmp: frame.to_parquet(tmp, index=False, engine="pyarrow")

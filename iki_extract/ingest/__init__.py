@@ -1,0 +1,116 @@
+"""Readers: turn an input file into the IR :class:`~iki_extract.model.Document`.
+
+:func:`read` is the only entry point.  It guards against inputs no reader should
+see (missing, empty, too large, binary, unsupported type), dispatches by file
+suffix, and stamps ``Document.sha256`` with the digest of the file's bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Document
+
+TEXT_SUFFIXES = frozenset({".txt", ".md"})
+PDF_SUFFIXES = frozenset({".pdf"})
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | IMAGE_SUFFIXES
+
+DEFAULT_MAX_BYTES = 20 * 2**20
+BINARY_THRESHOLD = 0.10  # share of control / undecodable characters that marks binary data
+
+# C0/C1 control characters other than the white space a text file may hold.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
+_FALLBACK_ENCODINGS = ("utf-8", "cp1252", "latin-1")
+
+
+def read(
+    path: Path, *, password: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Document:
+    """Read one input file into a :class:`Document`.
+
+    Raises :class:`InputError` when the file is missing, a directory, empty,
+    larger than ``max_bytes`` (checked with ``stat`` before reading), of an
+    unsupported type, or binary data under a text suffix.  ``password`` is for
+    encrypted PDFs (ignored by the text reader).
+    """
+    path = Path(path)
+    suffix = _check_file(path, max_bytes)
+    if suffix in TEXT_SUFFIXES:
+        data = _read_bytes(path)
+        decode_text(data, path)  # validates: raises InputError on binary data
+        doc = _read_text(path, data)
+    else:
+        raise InputError(path, "PDF input is not supported yet")
+    doc.sha256 = hashlib.sha256(data).hexdigest()
+    if not doc.source_file:
+        doc.source_file = path.name
+    return doc
+
+
+def decode_text(data: bytes, path: Path | str = "<bytes>") -> str:
+    """Decode a text file's bytes: UTF-8 (BOM allowed), else cp1252, else latin-1.
+
+    Raises :class:`InputError` ("binary data in a text file") when the bytes hold
+    NUL bytes or more than 10 % control / undecodable characters, and ("empty
+    file") when nothing but white space remains.
+    """
+    if b"\x00" in data:
+        raise InputError(path, "binary data in a text file")
+    text = _decode(data)
+    if text and len(_CONTROL.findall(text)) / len(text) > BINARY_THRESHOLD:
+        raise InputError(path, "binary data in a text file")
+    if not text.strip():
+        raise InputError(path, "empty file")
+    return text
+
+
+def _check_file(path: Path, max_bytes: int) -> str:
+    """Run the guards that need only ``stat``; return the lower-case suffix."""
+    if not path.exists():
+        raise InputError(path, "file not found")
+    if path.is_dir():
+        raise InputError(path, "is a directory, not a file")
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        shown = suffix or "(no suffix)"
+        supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        raise InputError(path, f"unsupported file type {shown} (supported: {supported})")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(path, f"cannot read file: {exc.strerror or exc}") from exc
+    if size == 0:
+        raise InputError(path, "empty file")
+    if size > max_bytes:
+        limit = f"{max_bytes / 2**20:g} MB"
+        raise InputError(path, f"file too large: {size / 2**20:.1f} MB > {limit} limit")
+    return suffix
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read file: {exc.strerror or exc}") from exc
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for encoding in _FALLBACK_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
+
+
+def _read_text(path: Path, data: bytes) -> Document:
+    """Call the plain-text reader (imported lazily: it is another stage's module)."""
+    from .text import read_text
+
+    return read_text(path, data)
