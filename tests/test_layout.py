@@ -143,3 +143,10 @@ def test_dates():
     assert parse_date("1 Pebruari 2021") == "2021-02-01"
     assert parse_date("31 Febuari 2021") == "2021-02"
     assert parse_date("tanpa tanggal") is None
+
+
+def test_numeric_date_and_roman_labels():
+    assert parse_date("Pada tanggal 05-01-2021") == "2021-01-05"
+    text = DECREE.replace("1. Jabatan : **Bendahara**", "I. Jabatan : **Bendahara**")
+    (d,) = extract_text(text)
+    assert [j.jabatan for j in d.jabatan] == ["KASI TRANTIB", "Bendahara"]

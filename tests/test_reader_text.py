@@ -39,3 +39,25 @@ def test_separator_rows_dropped_and_ragged_rows_marked():
     blocks = parse_text("A\tB\tC\n---\t---\t---\nx\ty\n")
     t = blocks[0]
     assert t.n_rows == 2 and t.ragged_rows == [1]
+
+
+def test_markdown_pipe_table():
+    blocks = parse_text("| Sasaran | Indikator |\n|---|---|\n| A | B \\| C |\n")
+    t = blocks[0]
+    assert isinstance(t, Table) and (t.n_rows, t.n_cols) == (2, 2)
+    assert [c.text for c in t.rows()[1]] == ["A", "B | C"]
+
+
+def test_html_table_with_spans():
+    html = (
+        "Judul\n<table><tr><th>S</th><th>I</th></tr>\n"
+        '<tr><td rowspan="2">Tertib</td><td><p>satu</p><p>dua</p></td></tr>\n'
+        "<tr><td>tiga</td></tr></table>\nSesudah\n"
+    )
+    blocks = parse_text(html)
+    t = next(b for b in blocks if isinstance(b, Table))
+    merged = next(c for c in t.cells if c.text == "Tertib")
+    assert (t.n_rows, t.n_cols, merged.row_span) == (3, 2, 2)
+    assert next(c for c in t.cells if c.row == 1 and c.col == 1).lines == ["satu", "dua"]
+    assert [c.col for c in t.rows()[2]] == [1]
+    assert [b.text for b in blocks if isinstance(b, TextLine) and b.text] == ["Judul", "Sesudah"]

@@ -14,6 +14,7 @@ decide what a line means; that is the layout stage's job.
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 from ..model import Cell, Document, Page, Table, TextLine
@@ -144,12 +145,93 @@ def _is_bold(raw: str) -> bool:
 # --------------------------------------------------------------------------
 
 
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+
+
 def _is_table_line(raw: str) -> bool:
-    return "\t" in raw.strip("\r\n") and raw.strip() != ""
+    if not raw.strip():
+        return False
+    return "\t" in raw.strip("\r\n") or bool(_PIPE_ROW.match(raw))
 
 
 def _split_cells(raw: str) -> list[str]:
-    return raw.rstrip("\r\n").split("\t")
+    raw = raw.rstrip("\r\n")
+    if "\t" not in raw and _PIPE_ROW.match(raw):
+        # a markdown pipe row: "| a | b |" (a "\|" inside a cell is a literal bar)
+        inner = raw.strip()[1:-1]
+        return [c.replace("\\|", "|") for c in re.split(r"(?<!\\)\|", inner)]
+    return raw.split("\t")
+
+
+class _HTMLTableParser(HTMLParser):
+    """Rows of (raw cell html, rowspan, colspan) from one ``<table>``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[tuple[str, int, int]]] = []
+        self._cell: list[str] | None = None
+        self._span = (1, 1)
+        self.depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "table":
+            self.depth += 1
+        elif tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            if not self.rows:
+                self.rows.append([])
+            self._cell = []
+            self._span = (_int(a.get("rowspan")), _int(a.get("colspan")))
+        elif self._cell is not None and tag in ("p", "br", "li", "div"):
+            self._cell.append("</p>")
+        elif self._cell is not None and tag not in ("tbody", "thead"):
+            self._cell.append(f"<{tag}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append(("".join(self._cell), *self._span))
+            self._cell = None
+        elif tag == "table":
+            self.depth -= 1
+        elif self._cell is not None and tag in ("p", "div", "li"):
+            self._cell.append("</p>")
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _int(v: str | None) -> int:
+    try:
+        return max(1, int(v or 1))
+    except ValueError:
+        return 1
+
+
+def html_table(html: str, line_no: int = 0) -> Table | None:
+    """An HTML ``<table>`` (with rowspan/colspan) as an IR grid with spans."""
+    parser = _HTMLTableParser()
+    parser.feed(html)
+    taken: set[tuple[int, int]] = set()
+    cells: list[Cell] = []
+    n_cols = 0
+    for r, row in enumerate(parser.rows):
+        c = 0
+        for raw, rs, cs in row:
+            while (r, c) in taken:
+                c += 1
+            cells.append(Cell(row=r, col=c, lines=cell_lines(raw), row_span=rs, col_span=cs))
+            for dr in range(rs):
+                for dc in range(cs):
+                    taken.add((r + dr, c + dc))
+            c += cs
+        n_cols = max(n_cols, c)
+    if not cells:
+        return None
+    n_rows = max(c.row + c.row_span for c in cells)
+    return Table(cells=cells, n_rows=n_rows, n_cols=n_cols, line_no=line_no)
 
 
 def _make_table(rows: list[tuple[int, list[str]]]) -> Table | None:
@@ -191,7 +273,29 @@ def parse_text(text: str) -> list[TextLine | Table]:
                 blocks.append(t)
             pending.clear()
 
-    for n, raw in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    n = 0
+    while n < len(lines):
+        raw = lines[n]
+        n += 1
+        if "<table" in raw.lower():
+            flush()
+            # an HTML table (OCR services write merged cells this way): up to </table>
+            chunk = [raw]
+            while "</table>" not in " ".join(chunk).lower() and n < len(lines):
+                chunk.append(lines[n])
+                n += 1
+            html = "\n".join(chunk)
+            before, _, rest = html.partition("<table")
+            if before.strip():
+                blocks.extend(parse_text(before))
+            body, _, after = rest.rpartition("</table>")
+            t = html_table("<table" + body + "</table>", line_no=n)
+            if t is not None:
+                blocks.append(t)
+            if after.strip():
+                blocks.extend(parse_text(after))
+            continue
         if _is_table_line(raw):
             pending.append((n, _split_cells(raw)))
             continue

@@ -46,7 +46,7 @@ def _headless(word: str) -> str:
     return f"{esc[0]}?{esc[1:]}" if word[:1].isalpha() else esc
 
 
-_NUM = r"(?:[-–•❖]\s*)?(?:\d{1,2}\s*[.)]\s*|[a-z]\s*[.)]\s*)?"
+_NUM = r"(?:[-–•❖]\s*)?(?:\d{1,2}\s*[.)]\s*|[a-z]\s*[.)]\s*|[IVX]{1,4}\s*[.)]\s*)?"
 
 
 @lru_cache(maxsize=1)

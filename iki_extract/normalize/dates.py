@@ -24,10 +24,23 @@ def month_number(word: str) -> int | None:
     return months[hit[0]] if hit else None
 
 
+_NUMERIC = re.compile(r"\b(?P<d>\d{1,2})\s*[-/.]\s*(?P<m>\d{1,2})\s*[-/.]\s*(?P<y>(?:19|20)\d{2})\b")
+
+
 def parse_date(text: str | None) -> str | None:
-    """``"16 Januari 2020"`` → ``"2020-01-16"``; ``"Januari 2022"`` → ``"2022-01"``."""
+    """``"16 Januari 2020"`` → ``"2020-01-16"``; ``"Januari 2022"`` → ``"2022-01"``.
+
+    Numeric dates are read day first ("05-01-2021" is 5 January), as written
+    in Indonesia.
+    """
     if not text:
         return None
+    n = _NUMERIC.search(text)
+    if n:
+        try:
+            return date(int(n.group("y")), int(n.group("m")), int(n.group("d"))).isoformat()
+        except ValueError:
+            pass
     for m in _DATE.finditer(text):
         month = month_number(m.group("m"))
         if month is None:
