@@ -586,3 +586,12 @@ def test_seeds_against_themselves(tmp_path: Path) -> None:
         assert s.row_f1 == 1.0 and s.header_accuracy == 1.0
     # gold files read as predictions (arrays, role fallback) also score 1.0
     assert_perfect_except(evaluate_dirs(SEEDS, SEEDS))
+
+
+def test_flat_row_scores_pool_rows_without_blocks():
+    from iki_extract.eval import flat_row_scores
+
+    g = [{"sasaran": "A", "indikator": "B", "formulasi": "C", "sumber_data": None},
+         {"sasaran": "A", "indikator": "D", "formulasi": "E", "sumber_data": "F"}]
+    p = [g[1], {"sasaran": "A", "indikator": "B", "formulasi": "C", "sumber_data": "zzz"}]
+    assert flat_row_scores(g, p) == (1, 2, 2)

@@ -54,6 +54,7 @@ __all__ = [
     "evaluate",
     "evaluate_dirs",
     "format_mismatches",
+    "flat_row_scores",
     "format_report",
     "load_gold_dir",
     "load_pred_dir",
@@ -668,6 +669,19 @@ def _match_rows(
 
 def _row_correct(cells: Mapping[str, float]) -> bool:
     return all(v >= ROW_THRESHOLD for v in cells.values())
+
+
+def flat_row_scores(
+    gold: Sequence[Mapping[str, Any]], pred: Sequence[Mapping[str, Any]]
+) -> tuple[int, int, int]:
+    """(correct, predicted, gold) rows when rows are pooled without blocks.
+
+    For tools that return indicator rows but no decree structure (plain table
+    extractors): all rows of a file on each side, matched one-to-one as in
+    row F1.  Sum the counts over files, then divide (micro-average).
+    """
+    correct = sum(1 for _, _, cells in _match_rows(gold, pred) if _row_correct(cells))
+    return correct, len(pred), len(gold)
 
 
 # --------------------------------------------------------------------------

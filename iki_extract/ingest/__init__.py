@@ -19,7 +19,8 @@ PDF_SUFFIXES = frozenset({".pdf"})
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | IMAGE_SUFFIXES
 
-DEFAULT_MAX_BYTES = 20 * 2**20
+DEFAULT_MAX_BYTES = 20 * 2**20  # text decrees
+DEFAULT_MAX_PDF_BYTES = 512 * 2**20  # PDFs are read page by page, so they may be large
 BINARY_THRESHOLD = 0.10  # share of control / undecodable characters that marks binary data
 
 # C0/C1 control characters other than the white space a text file may hold.
@@ -38,13 +39,20 @@ def read(
     encrypted PDFs (ignored by the text reader).
     """
     path = Path(path)
-    suffix = _check_file(path, max_bytes)
+    suffix = path.suffix.lower()
+    limit = max_bytes if suffix in TEXT_SUFFIXES else max(max_bytes, DEFAULT_MAX_PDF_BYTES)
+    suffix = _check_file(path, limit)
     if suffix in TEXT_SUFFIXES:
         data = _read_bytes(path)
         decode_text(data, path)  # validates: raises InputError on binary data
         doc = _read_text(path, data)
+    elif suffix in PDF_SUFFIXES:
+        from .pdf import read_pdf
+
+        data = _read_bytes(path)
+        doc = read_pdf(path, data, password=password)
     else:
-        raise InputError(path, "PDF input is not supported yet")
+        raise InputError(path, "image input needs the OCR reader, which is not available yet")
     doc.sha256 = hashlib.sha256(data).hexdigest()
     if not doc.source_file:
         doc.source_file = path.name
