@@ -526,7 +526,9 @@ def test_evaluate_dirs_loading(tmp_path: Path) -> None:
     (gold_dir / "doc1.gold.json").write_text(json.dumps([gold, iku]), encoding="utf-8")
     pred_dir = tmp_path / "pred"
     (pred_dir / "a" / "b").mkdir(parents=True)
-    (pred_dir / "a" / "b" / "d1.json").write_text(json.dumps(as_prediction(gold)), encoding="utf-8")
+    (pred_dir / "a" / "b" / "d1.json").write_text(
+        json.dumps(as_prediction(gold, "doc1.v2.pdf")), encoding="utf-8"
+    )
     (pred_dir / "arr.json").write_text(
         json.dumps([as_prediction(iku, "doc1.v2.pdf")]), encoding="utf-8"
     )
@@ -537,13 +539,14 @@ def test_evaluate_dirs_loading(tmp_path: Path) -> None:
     (pred_dir / "broken.json").write_text("{not json", encoding="utf-8")
 
     pred, errors = load_pred_dir(pred_dir)
-    assert sorted(pred) == ["doc1", "zzz"] and len(pred["doc1"]) == 2
+    # predictions are filed by input file; scored under that file's stem
+    assert sorted(pred) == ["doc1.v2.pdf", "zzz.pdf"] and len(pred["doc1.v2.pdf"]) == 2
     assert len(errors) == 1 and "broken.json" in errors[0]
     assert list(load_gold_dir(gold_dir)) == ["doc1"]
 
     report = evaluate_dirs(gold_dir, pred_dir, schema_path=PACKAGED_SCHEMA)
     assert_perfect_except(report)
-    assert report.ignored_pred_stems == ["zzz"]
+    assert report.ignored_pred_stems == ["zzz.pdf"]
     assert report.load_errors == errors
     json.dumps(report.to_dict())
     text = format_report(report)
@@ -580,7 +583,7 @@ def test_seeds_against_themselves(tmp_path: Path) -> None:
                 json.dumps(as_prediction(decree, f"{stem}.v2.scan-medium.pdf")), encoding="utf-8"
             )
     report = evaluate_dirs(SEEDS, tmp_path)
-    assert set(report.files) == set(gold)
+    assert set(report.files) == {f"{stem}.v2.scan-medium.pdf" for stem in gold}
     assert_perfect_except(report)
     for s in report.files.values():
         assert s.row_f1 == 1.0 and s.header_accuracy == 1.0
@@ -595,3 +598,15 @@ def test_flat_row_scores_pool_rows_without_blocks():
          {"sasaran": "A", "indikator": "D", "formulasi": "E", "sumber_data": "F"}]
     p = [g[1], {"sasaran": "A", "indikator": "B", "formulasi": "C", "sumber_data": "zzz"}]
     assert flat_row_scores(g, p) == (1, 2, 2)
+
+
+def test_each_input_file_scored_against_its_stem(tmp_path: Path) -> None:
+    gold = make_decree()
+    report = evaluate(
+        {"doc": [gold]},
+        {"doc.a.pdf": [as_prediction(gold, "doc.a.pdf")], "doc.b.pdf": []},
+        schema_path=PACKAGED_SCHEMA,
+    )
+    assert set(report.files) == {"doc.a.pdf", "doc.b.pdf"}
+    assert report.files["doc.a.pdf"].row_f1 == 1.0
+    assert report.files["doc.b.pdf"].row_f1 == 0.0

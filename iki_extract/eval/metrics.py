@@ -819,18 +819,26 @@ def evaluate(
 ) -> Report:
     """Score predicted decrees against gold decrees, both keyed by stem.
 
-    Only stems present in ``gold_decrees`` are scored; a gold stem without
-    predictions counts everything as missed.  ``schema_path`` selects the
+    ``pred_decrees`` may be keyed by stem or by input file name: every input
+    file (``X.txt``, ``X.v2.pdf``) is scored on its own against the gold of
+    its stem ``X``.  Only stems present in ``gold_decrees`` are scored; a gold
+    stem without predictions counts everything as missed.  ``schema_path`` selects the
     schema for the validity metric (see :func:`load_schema`).
     """
     schema, where = load_schema(schema_path)
     validator = _schema_validator(schema)
     report = Report(schema_path=where)
+    by_stem: dict[str, list[str]] = {}
+    for key in pred_decrees:
+        by_stem.setdefault(decree_stem(key), []).append(key)
     for stem in sorted(gold_decrees):
-        s = _score_stem(list(gold_decrees[stem]), list(pred_decrees.get(stem, ())), validator)
-        report.files[stem] = s
-        report.pooled.add(s)
-    report.ignored_pred_stems = sorted(set(pred_decrees) - set(gold_decrees))
+        gold = list(gold_decrees[stem])
+        # each predicted input file (X.txt, X.v2.pdf, ...) is scored against X's gold
+        for key in sorted(by_stem.get(stem, [])) or [stem]:
+            s = _score_stem(gold, list(pred_decrees.get(key, ())), validator)
+            report.files[key] = s
+            report.pooled.add(s)
+    report.ignored_pred_stems = sorted(k for k in pred_decrees if decree_stem(k) not in gold_decrees)
     return report
 
 
@@ -851,10 +859,11 @@ def load_gold_dir(gold_dir: str | Path) -> dict[str, list[Decree]]:
 
 
 def _pred_stem(decree: Decree, path: Path) -> str:
+    """The input file a prediction came from (``X.v2.pdf``); scored under stem ``X``."""
     src = decree.get("source")
     file_name = src.get("file") if isinstance(src, dict) else None
     if isinstance(file_name, str) and file_name.strip():
-        return decree_stem(file_name.strip())
+        return file_name.strip()
     name = path.name
     return name[: -len(".gold.json")] if name.endswith(".gold.json") else decree_stem(name)
 

@@ -18,6 +18,8 @@ for running text.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -32,9 +34,21 @@ RULE_MARGIN = 2.0  # pt: a fraction rule must be this far inside its cell
 MIN_COLS = 2  # one-column grids are frames (page borders, boxed notes), not tables
 
 
+_CID = re.compile(r"\(cid:\d+\)")
+
+
 def fix_text(s: str) -> str:
-    """Character fixes every PDF string gets: Greek capital sigma → n-ary sum."""
-    return s.replace("\u03a3", "\u2211")
+    """Character fixes every PDF string gets.
+
+    Greek capital sigma becomes the n-ary sum; a glyph without a Unicode
+    mapping (pdfminer's ``(cid:N)``) standing alone is a list bullet in these
+    documents (``•``/``❖`` in a font with a custom encoding); inside a word it is
+    dropped.
+    """
+    s = s.replace("\u03a3", "\u2211")
+    if "(cid:" in s:
+        s = "•" if _CID.fullmatch(s.strip()) else _CID.sub("", s)
+    return s
 
 
 def _size(w: Word) -> float:

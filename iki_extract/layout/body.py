@@ -53,13 +53,15 @@ def is_continuation(prev: str, line: str) -> bool:
 def collect_items(lines: list[TextLine]) -> list[str]:
     """Items of a lettered/numbered/bulleted list; marker-less lines continue."""
     items: list[str] = []
+    marked = False  # once items carry markers, a marker-less line is a wrapped line
     for ln in lines:
         t = ln.text.strip()
         if not t or is_catchword(t):
             continue
         if has_item_marker(t) or ln.kind == "item" or not items:
+            marked = marked or has_item_marker(t) or ln.kind == "item"
             items.append(strip_item_marker(t))
-        elif is_continuation(items[-1], t):
+        elif marked or is_continuation(items[-1], t):
             items[-1] = items[-1] + " " + t
         else:
             items.append(t)
