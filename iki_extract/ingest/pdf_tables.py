@@ -87,9 +87,9 @@ def line_text(words: list[Word]) -> str:
         if prev is not None:
             gap = w["x0"] - prev["x1"]
             out.append(" " if gap > 0.1 * _size(w) else "")
-        out.append(w["text"])
+        out.append(fix_text(w["text"]))
         prev = w
-    return fix_text("".join(out)).strip()
+    return "".join(out).strip()
 
 
 def line_bbox(words: list[Word]) -> BBox:

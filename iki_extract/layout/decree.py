@@ -51,8 +51,12 @@ def find_decree_starts(blocks: list[Block]) -> list[int]:
             continue
         if len(t) > 160:
             continue
+        # a title is set in capitals ("KEPUTUSAN CAMAT ..."), not a sentence that
+        # wrapped before "Keputusan Camat ..."
+        if not t.split()[0].isupper():
+            continue
         window = [_text(x) for x in blocks[i : i + 8] if _text(x)][:5]
-        if any(re.search(r"\bNO(?:MOR)?\b\s*[.:]?", w, re.I) for w in window):
+        if any(re.search(r"\bNO(?:MOR)?\s*[.:]", w, re.I) for w in window):
             starts.append(i)
     return starts
 
@@ -218,10 +222,12 @@ def read_decree(blocks: list[Block], seg: Segment, cover: list[str], source_file
     raw = read_blocks(blocks, body_end, seg.end)
     jabatan = dedupe_blocks([_to_jabatan(rb) for rb in raw])
     kind = _kind(header.tentang, head[:8])
+    pages = sorted({b.page for b in blocks[seg.kop_start : seg.end] if b.page})
     del lines
     return Decree(
         kind=kind,
         source_file=source_file,
+        pages=pages,
         header=header,
         menimbang=body.menimbang,
         mengingat=body.mengingat,
@@ -250,6 +256,7 @@ def merge_bindings(decrees: list[Decree]) -> list[Decree]:
             out.append(d)
             continue
         twin.jabatan = dedupe_blocks(twin.jabatan + d.jabatan)
+        twin.pages = sorted(set(twin.pages) | set(d.pages))
         for attr in ("menimbang", "mengingat", "diktum", "tembusan"):
             if not getattr(twin, attr):
                 setattr(twin, attr, getattr(d, attr))
@@ -270,6 +277,7 @@ def read_document(doc: Document) -> list[Decree]:
         # no decree header: a Lampiran on its own, or not a decree at all
         raw = read_blocks(blocks, 0, len(blocks))
         d = Decree(kind="OTHER", source_file=doc.source_file)
+        d.pages = sorted({b.page for b in blocks if b.page})
         if raw:
             head = [_text(b) for b in blocks[:40] if _text(b)]
             d.header = parse_header(head, head, head)
