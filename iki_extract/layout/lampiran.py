@@ -8,6 +8,7 @@ labels open their lists; tables are handed to the table stage.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..model import Block, Table, TextLine
@@ -132,6 +133,10 @@ def parse_block(blocks: list[Block]) -> RawBlock | None:
             continue
         if p.block_heading.match(t):
             continue
+        if current == "jabatan" and title is not None and _continues_title(t, b):
+            # a title wrapped under its hanging indent ("... pada Sub Bagian" / "Tata Usaha")
+            title = f"{title} {t}"
+            continue
         if pending and pending[0] != "jabatan" and (has_item_marker(t) or b.kind == "item"):
             current = pending.pop(0)
         if current in ("tugas", "fungsi"):
@@ -142,6 +147,13 @@ def parse_block(blocks: list[Block]) -> RawBlock | None:
     tugas = _items(fields["tugas"])
     fungsi = _items(fields["fungsi"])
     return RawBlock(title=title, tugas=tugas, fungsi=fungsi, tables=tables, page=page, line_no=line_no)
+
+
+_OTHER_LABEL = re.compile(r"^[A-Za-z][A-Za-z ./]{1,30}\s*:")
+
+
+def _continues_title(t: str, line: TextLine) -> bool:
+    return not (has_item_marker(t) or line.kind == "item" or _OTHER_LABEL.match(t))
 
 
 def _assign(kind: str, rest: str, fields: dict[str, list[TextLine]]) -> None:
