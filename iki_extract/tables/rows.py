@@ -153,6 +153,23 @@ def is_continuation(prev: RawRow, cur: RawRow) -> bool:
     return votes_cont > 0 and votes_cont >= votes_fresh
 
 
+def _carry_merged_sasaran(rows: list[RawRow], cur: RawRow) -> None:
+    """A merged SASARAN whose text ran over the page break, above a new row.
+
+    The new part's SASARAN cell then holds the rest of the merged cell's text:
+    it is appended to the SASARAN it continues, and the new row inherits it.
+    """
+    text = cur.get("sasaran")
+    if not text or cur.get("no"):
+        return
+    owner = next((r for r in reversed(rows) if r.get("sasaran")), None)
+    if owner is None or not _continues_cell(owner.get("sasaran"), text, cur.raw_first.get("sasaran", "")):
+        return
+    owner.text["sasaran"] = fold(owner.get("sasaran") + " " + text)
+    owner.lines["sasaran"] = owner.lines.get("sasaran", []) + cur.lines.pop("sasaran", [])
+    del cur.text["sasaran"]
+
+
 def _join(prev: RawRow, cur: RawRow) -> None:
     for f, lines in cur.lines.items():
         if f in prev.lines:
@@ -220,6 +237,8 @@ def raw_rows(parts: list[Table]) -> tuple[list[RawRow], str | None]:
             if first_data and pi > 0 and rows and is_continuation(rows[-1], row):
                 _join(rows[-1], row)
             else:
+                if first_data and pi > 0 and rows:
+                    _carry_merged_sasaran(rows, row)
                 rows.append(row)
             first_data = False
         reference = rows
