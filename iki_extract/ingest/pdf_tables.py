@@ -19,7 +19,6 @@ for running text.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 from typing import Any, Iterable
 
