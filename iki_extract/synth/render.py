@@ -562,14 +562,21 @@ class _Renderer:
             k = math.floor((avail - 2 * p) / L + 1e-9)
             first_on_page = self.y >= self.rows_top - 1e-6
             if k >= 1 and ((self.v.split_rows and k >= 2 and n_own > k) or first_on_page):
-                part = {key: v[:k] for key, v in own.items()}
-                own = {key: v[k:] for key, v in own.items()}
+                # a stacked fraction is one object (an equation in Word): it never
+                # breaks across pages, it moves whole to the next one
+                cut = {key: (0 if _is_fraction(v) and len(v) > k else k) for key, v in own.items()}
+                part = {key: v[: cut[key]] for key, v in own.items()}
+                own = {key: v[cut[key]:] for key, v in own.items()}
                 self._draw_part(r, part, k, spans, ji, spanned)
             self._page_break(r, spans)
         for sp in ending:
             self._close_portion(sp)
         if len(ji.row_pages[r]) > 1:
             ji.split_rows.append(r)
+
+
+def _is_fraction(lines: list) -> bool:
+    return any(len(ln) > 2 and ln[2] is not None for ln in lines)
 
 
 def render_decree_pdf(decrees: list[dict], out_path: Path,

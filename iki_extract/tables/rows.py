@@ -150,7 +150,15 @@ def is_continuation(prev: RawRow, cur: RawRow) -> bool:
             votes_cont += 1
         elif v is False:
             votes_fresh += 1
-    return votes_cont > 0 and votes_cont >= votes_fresh
+    if votes_cont > 0 and votes_cont >= votes_fresh:
+        return True
+    # a row cut just before its last words: only cells the row above already
+    # has, and no FORMULASI of its own although the row above has one
+    have = {f for f in FIELDS if cur.get(f)}
+    prev_have = {f for f in FIELDS if prev.get(f)}
+    return bool(have) and have < prev_have and "formulasi" in prev_have - have and not (
+        "sasaran" in have and "indikator" in have
+    )
 
 
 def _carry_merged_sasaran(rows: list[RawRow], cur: RawRow) -> None:
