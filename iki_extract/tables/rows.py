@@ -156,9 +156,13 @@ def is_continuation(prev: RawRow, cur: RawRow) -> bool:
     # has, and no FORMULASI of its own although the row above has one
     have = {f for f in FIELDS if cur.get(f)}
     prev_have = {f for f in FIELDS if prev.get(f)}
-    return bool(have) and have < prev_have and "formulasi" in prev_have - have and not (
-        "sasaran" in have and "indikator" in have
-    )
+    if not have or {"sasaran", "indikator"} <= have:
+        return False
+    if have < prev_have and "formulasi" in prev_have - have:
+        return True
+    # the rest of the row: only the cells the row above left empty (a formula
+    # that moved whole to the next page)
+    return not (have & prev_have) and "indikator" in prev_have and "indikator" not in have
 
 
 def _carry_merged_sasaran(rows: list[RawRow], cur: RawRow) -> None:
