@@ -136,7 +136,9 @@ def _continues_cell(prev: str, cur: str, raw: str) -> bool | None:
         return True
     if prev and _OPEN_END.search(prev):
         return True
-    return False
+    # the tail of an item, then the next number of the list above ("... PD 10. ...")
+    nums = [int(x.group(1)) for x in _ITEM_NUM.finditer(" " + cur)]
+    return bool(nums) and nums[0] > 1 and _max_item(prev) == nums[0] - 1
 
 
 def is_continuation(prev: RawRow, cur: RawRow) -> bool:
