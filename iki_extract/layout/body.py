@@ -186,6 +186,7 @@ def parse_body(lines: list[TextLine]) -> Body:
                     close()
                     section = "diktum"
                     diktum_label = f"PASAL {int(m.group('n'))}"
+                    diktum_buf = [m.group("rest")] if m.group("rest") else []
                     continue
                 if p.bab.match(t):
                     close()

@@ -72,7 +72,8 @@ def patterns() -> Patterns:
         diktum=re.compile(
             rf"^(?P<label>{_alt(ordinals)})\b\s*(?P<colon>:)?\s*(?P<rest>.*)$", re.I
         ),
-        pasal=re.compile(r"^pasal\s+(?P<n>\d{1,3})\s*$", re.I),
+        # "Pasal 3" alone on its line, or as a label "PASAL 3 : text"
+        pasal=re.compile(r"^pasal\s+(?P<n>\d{1,3})\s*(?:$|:\s*(?P<rest>.*)$)", re.I),
         bab=re.compile(r"^BAB\s+[IVXL]+\b", re.I),
         ditetapkan=re.compile(
             r"^ditetapkan(?:\s+di)?\s*:?\s*(?P<rest>.*)$", re.I
