@@ -11,12 +11,13 @@ order, a block repeated with the same title and content kept once.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
 from .. import rules
 from ..model import Block, Decree, Document, Jabatan, Table, TextLine
+from ..normalize.keywords import correct_label
 from ..normalize.text import fold
 from ..tables.rows import reconstruct
 from .body import parse_body
@@ -269,9 +270,26 @@ def merge_bindings(decrees: list[Decree]) -> list[Decree]:
     return out
 
 
+def _navigable_blocks(doc: Document) -> list[Block]:
+    """The document's blocks, with OCR slips in label words corrected.
+
+    Only OCR'd pages are touched, and only their label words ("Menimbanq :"
+    → "MENIMBANG :"); body text stays as read.
+    """
+    out: list[Block] = []
+    for page in doc.pages:
+        for b in page.blocks:
+            if page.origin == "ocr" and isinstance(b, TextLine) and b.text:
+                fixed = correct_label(b.text)
+                if fixed != b.text:
+                    b = replace(b, text=fixed)
+            out.append(b)
+    return out
+
+
 def read_document(doc: Document) -> list[Decree]:
     """All decrees of a document, in document order."""
-    blocks = list(doc.blocks())
+    blocks = _navigable_blocks(doc)
     segs = segments(blocks)
     if not segs:
         # no decree header: a Lampiran on its own, or not a decree at all

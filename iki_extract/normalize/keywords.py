@@ -1,0 +1,93 @@
+"""OCR post-correction of structural keywords (labels), never of body text.
+
+Scanned decrees come back from OCR with slips in exactly the words the
+layout stage navigates by: ``Menimbanq :``, ``MENGlNGAT``, ``KETlGA :``,
+``JABATAN`` as ``JA8ATAN``.  :func:`correct_label` looks only at the first one
+to three words of a line, and only where they stand as a label (followed by a
+colon, a list marker, or alone on the line); when they are close (rapidfuzz)
+to a keyword from ``models/keywords.yaml`` they are replaced by it.  The rest
+of the line is returned untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+from .. import rules
+
+_LEAD = re.compile(r"^(?P<lead>[\s\-–•❖*]*(?:\d{1,2}\s*[.)]\s*)?)(?P<rest>.*)$", re.S)
+_WORD = re.compile(r"[A-Za-z0-9|!]{2,}")
+# characters OCR confuses inside upper-case words
+# a lower-case "l" inside a capitalised word is an "I" ("KETlGA", "MENGlNGAT")
+_LOWER_L = str.maketrans({"l": "I"})
+_CONFUSIONS = str.maketrans({"0": "O", "1": "I", "|": "I", "!": "I", "5": "S", "8": "B", "6": "G"})
+
+
+def max_edits(n: int) -> int:
+    """OCR slips tolerated in a keyword of ``n`` letters (after fixing confusions)."""
+    return 0 if n < 6 else 1 if n < 9 else 2
+
+
+@lru_cache(maxsize=1)
+def keyword_list() -> tuple[str, ...]:
+    kw = rules.keywords()
+    words: list[str] = []
+    for key in (
+        "menimbang", "mengingat", "memperhatikan", "memutuskan", "menetapkan", "tembusan",
+        "lampiran", "decree_title", "tentang_label", "jabatan_label", "tugas_label",
+        "fungsi_label", "diktum_ordinals", "diktum_ordinals_alt", "pada_tanggal", "ditetapkan",
+    ):
+        words.extend(str(w) for w in kw[key])
+    words.append("NOMOR")
+    # longest first so that "NAMA JABATAN" beats "JABATAN"
+    return tuple(sorted({w.upper() for w in words if len(w) >= 4}, key=len, reverse=True))
+
+
+def _best(candidate: str) -> tuple[str | None, int]:
+    """The closest keyword and its edit distance (after fixing OCR confusions)."""
+    cand = candidate.translate(_LOWER_L).upper().translate(_CONFUSIONS)
+    best: tuple[str | None, int] = (None, 99)
+    for kw in keyword_list():
+        if abs(len(kw) - len(cand)) > 2 or kw[0] != cand[:1]:
+            continue
+        d = Levenshtein.distance(cand, kw)
+        if d < best[1]:
+            best = (kw, d)
+    return best
+
+
+def correct_label(line: str) -> str:
+    """``"Menimbanq : a. bahwa"`` → ``"MENIMBANG : a. bahwa"``; other lines unchanged."""
+    m = _LEAD.match(line)
+    if not m:
+        return line
+    lead, rest = m.group("lead"), m.group("rest")
+    words = list(_WORD.finditer(rest))
+    if not words or words[0].start() != 0:
+        return line
+    for n in (3, 2, 1):
+        if len(words) < n:
+            continue
+        # the n words must be contiguous (single spaces) at the start
+        span_end = words[n - 1].end()
+        candidate = rest[:span_end]
+        if not re.fullmatch(r"[A-Za-z0-9|!]+(?:\s[A-Za-z0-9|!]+)*", candidate):
+            continue
+        after = rest[span_end:]
+        stands_alone = not after.strip() or re.match(r"^\s*[:;.]", after) or re.match(
+            r"^\s+(?:[a-z]|\d{1,2})[.)]\s", after
+        )
+        if not stands_alone:
+            continue
+        if not candidate[:1].isupper():
+            continue
+        upperish = sum(c.isupper() for c in candidate) > len(candidate) / 2
+        kw, dist = _best(candidate if upperish else candidate.replace("l", "L"))
+        if kw and dist <= max_edits(len(kw)):
+            if candidate.upper() == kw:
+                return line
+            return lead + kw + after
+    return line

@@ -1,0 +1,41 @@
+"""OCR post-correction of label words (never of body text)."""
+
+import pytest
+from conftest import extract_text
+
+from iki_extract.ingest.text import parse_text
+from iki_extract.model import Document, Page
+from iki_extract.normalize.keywords import correct_label
+from iki_extract.pipeline import extract_document
+
+
+@pytest.mark.parametrize(
+    "raw, fixed",
+    [
+        ("Menimbanq : a. bahwa x", "MENIMBANG : a. bahwa x"),
+        ("MENGlNGAT : 1. Undang", "MENGINGAT : 1. Undang"),
+        ("KETlGA : Keputusan ini", "KETIGA : Keputusan ini"),
+        ("1. JA8ATAN : Kasi Trantib", "1. JABATAN : Kasi Trantib"),
+        ("TEMBU5AN :", "TEMBUSAN :"),
+        ("Fungsl : a. menyusun", "FUNGSI : a. menyusun"),
+    ],
+)
+def test_damaged_labels_are_fixed(raw, fixed):
+    assert correct_label(raw) == fixed
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Ketua : Budi", "Penetapan : x", "Daerah;", "bahwa Menimbanq x", "Mengingat : 1. a", "Kegiatan : x"],
+)
+def test_other_lines_untouched(line):
+    assert correct_label(line) == line
+
+
+def test_only_ocr_pages_are_corrected():
+    text = "KEPUTUSAN CAMAT X\nNOMOR : 1/2/2020\nTENTANG\nINDIKATOR KINERJA INDIVIDU\n\nMenimbanq : a. bahwa satu;\n"
+    as_text = extract_text(text)[0]
+    assert as_text.menimbang == []  # a text input is taken as written
+    doc = Document(source_file="s.pdf", pages=[Page(number=1, blocks=parse_text(text), origin="ocr")])
+    (d,) = extract_document(doc)
+    assert d.menimbang == ["bahwa satu;"]
