@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Document
+from .route import OcrSettings, read_image_file, read_pdf_routed
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 PDF_SUFFIXES = frozenset({".pdf"})
@@ -29,15 +30,21 @@ _FALLBACK_ENCODINGS = ("utf-8", "cp1252", "latin-1")
 
 
 def read(
-    path: Path, *, password: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    path: Path,
+    *,
+    password: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    ocr: OcrSettings | None = None,
 ) -> Document:
     """Read one input file into a :class:`Document`.
 
     Raises :class:`InputError` when the file is missing, a directory, empty,
     larger than ``max_bytes`` (checked with ``stat`` before reading), of an
     unsupported type, or binary data under a text suffix.  ``password`` is for
-    encrypted PDFs (ignored by the text reader).
+    encrypted PDFs (ignored by the text reader).  ``ocr`` says whether and how
+    image files and PDF pages without a usable text layer are OCR'd.
     """
+    ocr = ocr or OcrSettings()
     path = Path(path)
     suffix = path.suffix.lower()
     limit = max_bytes if suffix in TEXT_SUFFIXES else max(max_bytes, DEFAULT_MAX_PDF_BYTES)
@@ -47,12 +54,11 @@ def read(
         decode_text(data, path)  # validates: raises InputError on binary data
         doc = _read_text(path, data)
     elif suffix in PDF_SUFFIXES:
-        from .pdf import read_pdf
-
         data = _read_bytes(path)
-        doc = read_pdf(path, data, password=password)
+        doc = read_pdf_routed(path, data, password=password, ocr=ocr)
     else:
-        raise InputError(path, "image input needs the OCR reader, which is not available yet")
+        data = _read_bytes(path)
+        doc = read_image_file(path, data, ocr=ocr)
     doc.sha256 = hashlib.sha256(data).hexdigest()
     if not doc.source_file:
         doc.source_file = path.name

@@ -1,0 +1,90 @@
+"""Per-page routing between the PDF text layer and OCR.
+
+A page with a usable text layer is read by the PDF reader; an image-only page,
+or one whose text layer is garbage (unmapped glyphs, no words), is rasterised
+and read by OCR.  Mixed files work: each page keeps the reader that suits it,
+and the document is the pages in order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Document, Page, Table, TextLine
+
+_WORDLIKE = re.compile(r"[A-Za-z]{2,}")
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """How scanned pages are read (see :mod:`iki_extract.ingest.ocr`)."""
+
+    enabled: bool = True
+    dpi: int = 300
+    lang: str = "ind"
+
+
+def page_text(page: Page) -> str:
+    parts: list[str] = []
+    for b in page.blocks:
+        if isinstance(b, TextLine):
+            parts.append(b.text)
+        elif isinstance(b, Table):
+            parts.extend(c.text for c in b.cells)
+    return " ".join(parts)
+
+
+def text_layer_is_garbage(page: Page) -> bool:
+    """A text layer that cannot be read: mostly unmapped glyphs or no words.
+
+    Scanners that add a poor OCR layer, or fonts without a Unicode map, give
+    text like ``"(cid:12)(cid:7)"`` or runs of symbols; such a page is better
+    read from its image.
+    """
+    text = page_text(page)
+    if not text.strip():
+        return False  # no text layer at all: the PDF reader marks such pages "image"
+    if text.count("(cid:") * 6 > len(text) * 0.2:
+        return True
+    words = text.split()
+    wordlike = sum(1 for w in words if _WORDLIKE.search(w))
+    return len(words) >= 8 and wordlike / len(words) < 0.4
+
+
+def read_pdf_routed(
+    path: Path, data: bytes, *, password: str | None = None, ocr: OcrSettings = OcrSettings()
+) -> Document:
+    """Read a PDF, sending image-only or garbage pages to OCR."""
+    from .pdf import read_pdf
+
+    try:
+        doc = read_pdf(path, data, password=password)
+    except InputError as exc:
+        if "needs OCR" not in exc.reason or not ocr.enabled:
+            raise
+        pages = _ocr(path, data, None, password, ocr)
+        return Document(source_file=path.name, pages=[pages[k] for k in sorted(pages)], origin="ocr")
+    need = [p.number for p in doc.pages if p.origin == "image" or text_layer_is_garbage(p)]
+    if need and ocr.enabled:
+        done = _ocr(path, data, need, password, ocr)
+        doc.pages = [done.get(p.number, p) for p in doc.pages]
+        doc.origin = "ocr" if len(need) == len(doc.pages) else "mixed"
+    return doc
+
+
+def read_image_file(path: Path, data: bytes, *, ocr: OcrSettings = OcrSettings()) -> Document:
+    if not ocr.enabled:
+        raise InputError(path, "image input needs OCR, which is switched off (--no-ocr)")
+    from .ocr import read_images
+
+    return read_images(path, data, lang=ocr.lang, dpi=ocr.dpi)
+
+
+def _ocr(path: Path, data: bytes, pages: list[int] | None, password: str | None,
+         ocr: OcrSettings) -> dict[int, Page]:
+    from .ocr import ocr_pdf_pages
+
+    return ocr_pdf_pages(path, data, pages, dpi=ocr.dpi, password=password)
