@@ -134,6 +134,12 @@ class Penandatangan:
     nip: str | None = None
     pangkat: str | None = None
     jabatan: str | None = None
+    # filled by the normaliser (NIP decoded, pangkat parsed)
+    nip_valid: bool | None = None
+    tanggal_lahir: str | None = None
+    jenis_kelamin: str | None = None
+    tmt_cpns: str | None = None
+    golongan_ruang: str | None = None
 
 
 @dataclass
@@ -148,6 +154,11 @@ class Header:
     tempat_penetapan: str | None = None
     tanggal_penetapan: str | None = None
     penandatangan: Penandatangan = field(default_factory=Penandatangan)
+    # filled by the normaliser (Kemendagri codes)
+    kode_kecamatan: str | None = None
+    kode_kabkota: str | None = None
+    provinsi: str | None = None
+    kode_provinsi: str | None = None
 
 
 @dataclass
@@ -164,6 +175,11 @@ class IndikatorRow:
     sumber_data: str | None
     page: int | None = None
     confidence: float | None = None
+    # filled by the normaliser (formula parsed)
+    numerator: str | None = None
+    denominator: str | None = None
+    multiplier: float | None = None
+    indikator_type: str | None = None
 
     def cells(self) -> tuple[str | None, str | None, str | None, str | None]:
         return (self.sasaran, self.indikator, self.formulasi, self.sumber_data)
@@ -195,6 +211,8 @@ class Decree:
     jabatan: list[Jabatan] = field(default_factory=list)
     decree_id: str = ""
     warnings: list[str] = field(default_factory=list)
+    # parsed mengingat items (normaliser), parallel to ``mengingat``
+    mengingat_refs: list[dict | None] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """The decree as a ``decree.schema.json`` object."""
@@ -218,10 +236,20 @@ class Decree:
                     "nip": h.penandatangan.nip,
                     "pangkat": h.penandatangan.pangkat,
                     "jabatan": h.penandatangan.jabatan,
+                    "nip_valid": h.penandatangan.nip_valid,
+                    "tanggal_lahir": h.penandatangan.tanggal_lahir,
+                    "jenis_kelamin": h.penandatangan.jenis_kelamin,
+                    "tmt_cpns": h.penandatangan.tmt_cpns,
+                    "golongan_ruang": h.penandatangan.golongan_ruang,
                 },
+                "kode_kecamatan": h.kode_kecamatan,
+                "kode_kabkota": h.kode_kabkota,
+                "provinsi": h.provinsi,
+                "kode_provinsi": h.kode_provinsi,
             },
             "menimbang": list(self.menimbang),
             "mengingat": list(self.mengingat),
+            "mengingat_refs": list(self.mengingat_refs),
             "diktum": [{"label": d.label, "text": d.text} for d in self.diktum],
             "tembusan": list(self.tembusan),
             "jabatan": [
@@ -241,6 +269,10 @@ class Decree:
                             "sumber_data": r.sumber_data,
                             "page": r.page,
                             "confidence": r.confidence,
+                            "numerator": r.numerator,
+                            "denominator": r.denominator,
+                            "multiplier": r.multiplier,
+                            "indikator_type": r.indikator_type,
                         }
                         for r in j.indikator
                     ],

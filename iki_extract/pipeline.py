@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .layout.decree import read_document
 from .model import Decree, Document
+from .normalize import normalize_decree
 
 
 def extract_document(doc: Document) -> list[Decree]:
@@ -24,12 +25,7 @@ def extract_document(doc: Document) -> list[Decree]:
                 j.page = None
                 for r in j.indikator:
                     r.page = None
-        try:
-            from .normalize.jabatan import canonicalize
-        except ImportError:  # pragma: no cover
-            continue
-        for j in d.jabatan:
-            canonicalize(j)
+        normalize_decree(d)
     return decrees
 
 

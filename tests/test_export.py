@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
 from pathlib import Path
 
 import jsonschema
@@ -21,8 +19,12 @@ EXPECTED_COLUMNS = {
     "decrees": [
         "decree_id", "pemerintah", "kabupaten_kota", "kecamatan", "pejabat_penetap", "nomor",
         "tentang", "tahun", "tempat_penetapan", "tanggal_penetapan", "penandatangan_nama",
-        "penandatangan_nip", "penandatangan_pangkat", "penandatangan_jabatan", "kind",
-        "source_file", "n_jabatan", "n_indikator",
+        "penandatangan_nip", "penandatangan_pangkat", "penandatangan_jabatan",
+        # normalised (Kemendagri codes, decoded NIP, golongan)
+        "kode_kecamatan", "kode_kabkota", "provinsi", "kode_provinsi", "penandatangan_nip_valid",
+        "penandatangan_tanggal_lahir", "penandatangan_jenis_kelamin", "penandatangan_tmt_cpns",
+        "penandatangan_golongan_ruang",
+        "kind", "source_file", "n_jabatan", "n_indikator",
     ],
     "jabatan": [
         "decree_id", "jabatan_no", "jabatan", "jabatan_canonical", "jabatan_level",
@@ -30,10 +32,11 @@ EXPECTED_COLUMNS = {
     ],
     "indikator": [
         "decree_id", "jabatan_no", "row_no", "jabatan", "jabatan_canonical", "sasaran",
-        "indikator", "formulasi", "sumber_data", "kecamatan", "kabupaten_kota", "tahun",
+        "indikator", "formulasi", "sumber_data", "numerator", "denominator", "multiplier",
+        "indikator_type", "kecamatan", "kabupaten_kota", "kode_kecamatan", "tahun",
         "source_file", "page", "confidence",
     ],
-    "mengingat": ["decree_id", "item_no", "text", "jenis", "nomor", "tahun", "tentang"],
+    "mengingat": ["decree_id", "item_no", "text", "jenis", "nomor", "tahun", "tentang", "key"],
 }  # fmt: skip
 
 SHA = "c8d51b738327ab4e" + "0" * 48
@@ -176,27 +179,22 @@ def test_parquet_and_csv_round_trip(tmp_path: Path):
     assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*"))
 
 
-def test_mengingat_parts_from_legal_parser(monkeypatch: pytest.MonkeyPatch):
-    legal = types.ModuleType("iki_extract.normalize.legal")
-
-    def parse_legal_ref(text: str) -> dict | None:
-        if "Undang" in text:
-            return {"jenis": "Undang-Undang", "nomor": "23", "tahun": "2014", "tentang": "X"}
-        return None
-
-    legal.parse_legal_ref = parse_legal_ref
-    monkeypatch.setitem(sys.modules, "iki_extract.normalize.legal", legal)
-    men = to_frames([make_decree()])["mengingat"]
+def test_mengingat_parts_from_normaliser():
+    d = make_decree()
+    d.mengingat_refs = [
+        {"jenis": "Undang-Undang", "nomor": "23", "tahun": "2014", "tentang": "X", "key": "UU 23/2014"},
+        None,
+    ]
+    men = to_frames([d])["mengingat"]
     assert men.loc[0, "jenis"] == "Undang-Undang"
-    assert men.loc[0, "tahun"] == 2014
+    assert men.loc[0, "tahun"] == 2014 and men.loc[0, "key"] == "UU 23/2014"
     assert pd.isna(men.loc[1, "jenis"]) and pd.isna(men.loc[1, "tahun"])
 
 
-def test_mengingat_parts_null_without_parser(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setitem(sys.modules, "iki_extract.normalize.legal", None)  # import fails
+def test_mengingat_parts_null_when_not_parsed():
     men = to_frames([make_decree()])["mengingat"]
     assert len(men) == 2
-    assert men[["jenis", "nomor", "tahun", "tentang"]].isna().all().all()
+    assert men[["jenis", "nomor", "tahun", "tentang", "key"]].isna().all().all()
     assert men.loc[0, "text"].startswith("Undang")
 
 

@@ -18,7 +18,7 @@ from .json_out import atomic_write
 
 log = logging.getLogger(__name__)
 
-STR, INT, FLOAT = "string", "Int64", "Float64"
+STR, INT, FLOAT, BOOL = "string", "Int64", "Float64", "boolean"
 
 HEADER_COLUMNS: dict[str, str] = {
     "pemerintah": STR,
@@ -36,10 +36,24 @@ HEADER_COLUMNS: dict[str, str] = {
     "penandatangan_jabatan": STR,
 }
 
+# normalised header fields (normalize stage)
+NORMALIZED_HEADER_COLUMNS: dict[str, str] = {
+    "kode_kecamatan": STR,
+    "kode_kabkota": STR,
+    "provinsi": STR,
+    "kode_provinsi": STR,
+    "penandatangan_nip_valid": BOOL,
+    "penandatangan_tanggal_lahir": STR,
+    "penandatangan_jenis_kelamin": STR,
+    "penandatangan_tmt_cpns": STR,
+    "penandatangan_golongan_ruang": STR,
+}
+
 COLUMNS: dict[str, dict[str, str]] = {
     "decrees": {
         "decree_id": STR,
         **HEADER_COLUMNS,
+        **NORMALIZED_HEADER_COLUMNS,
         "kind": STR,
         "source_file": STR,
         "n_jabatan": INT,
@@ -67,8 +81,13 @@ COLUMNS: dict[str, dict[str, str]] = {
         "indikator": STR,
         "formulasi": STR,
         "sumber_data": STR,
+        "numerator": STR,
+        "denominator": STR,
+        "multiplier": FLOAT,
+        "indikator_type": STR,
         "kecamatan": STR,
         "kabupaten_kota": STR,
+        "kode_kecamatan": STR,
         "tahun": INT,
         "source_file": STR,
         "page": INT,
@@ -82,6 +101,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "nomor": STR,
         "tahun": INT,
         "tentang": STR,
+        "key": STR,
     },
 }
 
@@ -93,12 +113,11 @@ Row = dict[str, object]
 def to_frames(decrees: Iterable[Decree]) -> dict[str, pd.DataFrame]:
     """Build the four flat tables ``decrees``, ``jabatan``, ``indikator``, ``mengingat``."""
     rows: dict[str, list[Row]] = {name: [] for name in COLUMNS}
-    parse = _legal_parser()
     for d in decrees:
         rows["decrees"].append(_decree_row(d))
         rows["jabatan"].extend(_jabatan_rows(d))
         rows["indikator"].extend(_indikator_rows(d))
-        rows["mengingat"].extend(_mengingat_rows(d, parse))
+        rows["mengingat"].extend(_mengingat_rows(d))
     return {name: _frame(name, rows[name]) for name in COLUMNS}
 
 
@@ -145,6 +164,15 @@ def _decree_row(d: Decree) -> Row:
         "penandatangan_nip": p.nip,
         "penandatangan_pangkat": p.pangkat,
         "penandatangan_jabatan": p.jabatan,
+        "kode_kecamatan": h.kode_kecamatan,
+        "kode_kabkota": h.kode_kabkota,
+        "provinsi": h.provinsi,
+        "kode_provinsi": h.kode_provinsi,
+        "penandatangan_nip_valid": p.nip_valid,
+        "penandatangan_tanggal_lahir": p.tanggal_lahir,
+        "penandatangan_jenis_kelamin": p.jenis_kelamin,
+        "penandatangan_tmt_cpns": p.tmt_cpns,
+        "penandatangan_golongan_ruang": p.golongan_ruang,
         "kind": d.kind,
         "source_file": d.source_file,
         "n_jabatan": len(d.jabatan),
@@ -183,7 +211,12 @@ def _indikator_rows(d: Decree) -> list[Row]:
                     "indikator": r.indikator,
                     "formulasi": r.formulasi,
                     "sumber_data": r.sumber_data,
+                    "numerator": r.numerator,
+                    "denominator": r.denominator,
+                    "multiplier": r.multiplier,
+                    "indikator_type": r.indikator_type,
                     **_place(d),
+                    "kode_kecamatan": d.header.kode_kecamatan,
                     "source_file": d.source_file,
                     "page": r.page,
                     "confidence": r.confidence,
@@ -192,38 +225,25 @@ def _indikator_rows(d: Decree) -> list[Row]:
     return out
 
 
-LegalParser = Callable[[str], "dict | None"]
-
-
-def _legal_parser() -> LegalParser | None:
-    """``normalize.legal.parse_legal_ref`` when that stage exists, else ``None``."""
-    try:
-        from ..normalize.legal import parse_legal_ref
-    except ImportError:
-        return None
-    return parse_legal_ref
-
-
-def _legal_parts(text: str, parse: LegalParser | None) -> Row:
-    parts: Row = {"jenis": None, "nomor": None, "tahun": None, "tentang": None}
-    if parse is None:
-        return parts
-    try:
-        found = parse(text) or {}
-    except Exception:  # one odd reference must not lose the whole table
-        log.warning("parse_legal_ref failed on %r", text[:80], exc_info=True)
-        return parts
-    for key in parts:
-        parts[key] = found.get(key)
-    parts["tahun"] = _as_int(parts["tahun"])
-    return parts
-
-
-def _mengingat_rows(d: Decree, parse: LegalParser | None) -> list[Row]:
-    return [
-        {"decree_id": d.decree_id, "item_no": no, "text": text, **_legal_parts(text, parse)}
-        for no, text in enumerate(d.mengingat, 1)
-    ]
+def _mengingat_rows(d: Decree) -> list[Row]:
+    """One row per legal basis, with the parts the normaliser read from it."""
+    refs = list(d.mengingat_refs) + [None] * (len(d.mengingat) - len(d.mengingat_refs))
+    out: list[Row] = []
+    for no, (text, ref) in enumerate(zip(d.mengingat, refs), 1):
+        ref = ref or {}
+        out.append(
+            {
+                "decree_id": d.decree_id,
+                "item_no": no,
+                "text": text,
+                "jenis": ref.get("jenis"),
+                "nomor": ref.get("nomor"),
+                "tahun": _as_int(ref.get("tahun")),
+                "tentang": ref.get("tentang"),
+                "key": ref.get("key"),
+            }
+        )
+    return out
 
 
 def _as_int(value: object) -> int | None:
