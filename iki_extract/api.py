@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from . import ingest, pipeline
 from .errors import ExtractError
 from .ids import decree_id
+from .ingest.route import OcrSettings
 from .model import Decree
 
 if TYPE_CHECKING:
@@ -167,15 +168,19 @@ def _is_input(rel: Path) -> bool:
 # -- one file ----------------------------------------------------------------
 
 
-def extract_file(path: PathLike, *, password: str | None = None) -> tuple[str, list[Decree]]:
+def extract_file(
+    path: PathLike, *, password: str | None = None, ocr: OcrSettings | None = None
+) -> tuple[str, list[Decree]]:
     """Read and extract one file; return ``(sha256, decrees)`` with ids assigned.
+
+    ``ocr`` says whether and how scans are OCR'd (default: on, 300 dpi, Indonesian).
 
     Raises :class:`ExtractError` for any failure; an unexpected exception becomes
     ``ExtractError(file, "internal error in <stage>: <ExcClass>: <msg>")``.
     """
     path = Path(path)
     with _stage(path, "ingest"):
-        doc = ingest.read(path, password=password)
+        doc = ingest.read(path, password=password, ocr=ocr)
     with _stage(path, "extract"):
         decrees = pipeline.extract_document(doc)
     for i, d in enumerate(decrees, 1):
@@ -208,7 +213,11 @@ def is_not_decree(decrees: list[Decree]) -> bool:
 
 
 def extract(
-    path_or_paths: Paths, *, password: str | None = None, skip_errors: bool = False
+    path_or_paths: Paths,
+    *,
+    password: str | None = None,
+    skip_errors: bool = False,
+    ocr: OcrSettings | None = None,
 ) -> list[Decree]:
     """Extract the decrees of files and/or folders (recursive), in input order.
 
@@ -217,7 +226,7 @@ def extract(
     decrees: list[Decree] = []
     for path in find_inputs(path_or_paths):
         try:
-            decrees.extend(extract_file(path, password=password)[1])
+            decrees.extend(extract_file(path, password=password, ocr=ocr)[1])
         except ExtractError:
             if not skip_errors:
                 raise
@@ -238,6 +247,7 @@ def extract_to(
     password: str | None = None,
     on_file: Callable[[FileResult], None] | None = None,
     inputs: list[Path] | None = None,
+    ocr: OcrSettings | None = None,
 ) -> RunSummary:
     """Extract every input into ``out_dir``; one bad file never stops the run.
 
@@ -260,7 +270,7 @@ def extract_to(
     start = time.perf_counter()
     try:
         for path in files:
-            result = _run_one(path, out, password, seen, write_decree_json)
+            result = _run_one(path, out, password, seen, write_decree_json, ocr)
             summary.add(result)
             if result.ok and not result.duplicate_of:
                 kept.extend(result.decrees)
@@ -297,11 +307,12 @@ def _run_one(
     password: str | None,
     seen: dict[str, str],
     write_json: Callable[[Decree, Path], Path],
+    ocr: OcrSettings | None = None,
 ) -> FileResult:
     start = time.perf_counter()
     result = FileResult(path=path)
     try:
-        sha, result.decrees = extract_file(path, password=password)
+        sha, result.decrees = extract_file(path, password=password, ocr=ocr)
         if sha in seen:
             result.duplicate_of = seen[sha]
         else:
