@@ -66,7 +66,9 @@ def read_pdf_routed(
         if "needs OCR" not in exc.reason or not ocr.enabled:
             raise
         pages = _ocr(path, data, None, password, ocr)
-        return Document(source_file=path.name, pages=[pages[k] for k in sorted(pages)], origin="ocr")
+        return Document(
+            source_file=path.name, pages=[pages[k] for k in sorted(pages)], origin="ocr"
+        )
     need = [p.number for p in doc.pages if p.origin == "image" or text_layer_is_garbage(p)]
     if need and ocr.enabled:
         done = _ocr(path, data, need, password, ocr)
@@ -83,8 +85,9 @@ def read_image_file(path: Path, data: bytes, *, ocr: OcrSettings = OcrSettings()
     return read_images(path, data, lang=ocr.lang, dpi=ocr.dpi)
 
 
-def _ocr(path: Path, data: bytes, pages: list[int] | None, password: str | None,
-         ocr: OcrSettings) -> dict[int, Page]:
+def _ocr(
+    path: Path, data: bytes, pages: list[int] | None, password: str | None, ocr: OcrSettings
+) -> dict[int, Page]:
     from .ocr import ocr_pdf_pages
 
     return ocr_pdf_pages(path, data, pages, dpi=ocr.dpi, password=password)
