@@ -11,6 +11,7 @@ import pytest
 
 from iki_extract.export import to_frames, write_decree_json, write_tables
 from iki_extract.export.json_out import atomic_write
+from iki_extract.export.tables import unmatched_jabatan
 from iki_extract.ids import decree_id
 from iki_extract.model import Decree, Diktum, Header, IndikatorRow, Jabatan, Penandatangan
 from iki_extract.resources import schema_path
@@ -165,7 +166,8 @@ def test_parquet_and_csv_round_trip(tmp_path: Path):
     frames = to_frames([make_decree(1), make_other(2)])
     written = write_tables(frames, tmp_path)
     assert sorted(p.name for p in written) == sorted(
-        f"{n}.{ext}" for n in EXPECTED_COLUMNS for ext in ("csv", "parquet")
+        [f"{n}.{ext}" for n in EXPECTED_COLUMNS for ext in ("csv", "parquet")]
+        + ["unmatched_jabatan.csv"]
     )
     for name, frame in frames.items():
         back = pd.read_parquet(tmp_path / f"{name}.parquet")
@@ -252,3 +254,15 @@ def test_decree_id_is_stable_and_validated():
         decree_id(SHA, 0)
     with pytest.raises(ValueError):
         decree_id("not-hex", 1)
+
+
+def test_unmatched_jabatan_report(tmp_path: Path):
+    d = make_decree()
+    d.jabatan[1].jabatan_canonical = None
+    d.jabatan[1].jabatan_match_score = 41.0
+    frames = to_frames([d])
+    report = unmatched_jabatan(frames)
+    assert list(report["jabatan"]) == ["Kasi Pemerintahan"]
+    assert report.loc[0, "n"] == 1 and report.loc[0, "best_score"] == 41.0
+    write_tables(frames, tmp_path)
+    assert (tmp_path / "unmatched_jabatan.csv").read_text(encoding="utf-8").startswith("jabatan,")

@@ -127,13 +127,34 @@ def empty_frames() -> dict[str, pd.DataFrame]:
 
 
 def write_tables(frames: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
-    """Write each table as ``OUT/<name>.csv`` and ``OUT/<name>.parquet`` atomically."""
+    """Write each table as ``OUT/<name>.csv`` and ``OUT/<name>.parquet`` atomically,
+    plus ``OUT/unmatched_jabatan.csv``: the titles the normaliser could not map to
+    the canonical vocabulary (for review, never guessed)."""
     out_dir = Path(out_dir)
     written: list[Path] = []
     for name, frame in frames.items():
         written.append(atomic_write(out_dir / f"{name}.csv", _csv_writer(frame)))
         written.append(atomic_write(out_dir / f"{name}.parquet", _parquet_writer(frame)))
+    written.append(
+        atomic_write(out_dir / "unmatched_jabatan.csv", _csv_writer(unmatched_jabatan(frames)))
+    )
     return written
+
+
+def unmatched_jabatan(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Titles without a canonical match: one row per title, with where it was seen."""
+    jab = frames["jabatan"]
+    miss = jab[jab["jabatan_canonical"].isna()]
+    out = (
+        miss.groupby("jabatan", sort=True, dropna=False)
+        .agg(
+            n=("decree_id", "size"),
+            best_score=("jabatan_match_score", "max"),
+            decree_ids=("decree_id", lambda s: "; ".join(sorted(set(s)))),
+        )
+        .reset_index()
+    )
+    return out
 
 
 # -- rows -------------------------------------------------------------------
