@@ -1,4 +1,5 @@
-"""Command line: ``iki-extract extract PATH... -o OUT`` and ``iki-extract eval GOLD PRED``.
+"""Command line: ``iki-extract extract PATH... -o OUT``, ``iki-extract eval GOLD PRED`` and
+``iki-extract batch SRC... -o CORPUS``.
 
 Exit codes: 0 all files ok, 1 some file failed (or evaluation failed), 2 usage error.
 """
@@ -52,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
     ev.add_argument("--diff", action="store_true", help="also list mismatched indicator rows")
     ev.set_defaults(func=cmd_eval)
+
+    _add_batch_parser(sub)
     return parser
 
 
@@ -129,6 +132,86 @@ def _isatty(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+# -- batch ---------------------------------------------------------------------
+
+
+def _add_batch_parser(sub: Any) -> None:
+    bat = sub.add_parser(
+        "batch",
+        help="convert folders and .zip archives into one resumable corpus",
+        description=(
+            "Extract every decree under folders and .zip archives (nested too) into CORPUS: "
+            "decrees/*.json, manifest.sqlite (resumable), CSV tables, a Parquet dataset "
+            "partitioned by kabupaten_kota/tahun, corpus.duckdb and errors.csv. "
+            "Re-running skips files already done."
+        ),
+    )
+    bat.add_argument("sources", nargs="+", type=Path, metavar="SRC", help="folder or .zip archive")
+    bat.add_argument("-o", "--out", required=True, type=Path, metavar="CORPUS")
+    bat.add_argument(
+        "--workers", type=int, default=None, help="worker processes (default: all cores)"
+    )
+    bat.add_argument(
+        "--executor",
+        choices=("local", "dask-local"),
+        default="local",
+        help="local process pool (default) or a local Dask cluster",
+    )
+    bat.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="tcp://HOST:PORT",
+        help="run on an existing Dask cluster (overrides --executor)",
+    )
+    bat.add_argument(
+        "--timeout", type=float, default=300.0, metavar="SEC", help="per-file time limit"
+    )
+    bat.add_argument(
+        "--max-memory",
+        type=int,
+        default=2048,
+        metavar="MB",
+        help="memory one file's extraction may take on top of its worker (0: no limit)",
+    )
+    bat.add_argument("--password", default=None, help="password for encrypted PDFs / zip members")
+    bat.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    bat.set_defaults(func=cmd_batch)
+
+
+def cmd_batch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Run ``batch``: progress, one line per bad file, a final summary, exit 0/1/2."""
+    from .batch import BatchError, BatchOptions, run_batch
+
+    missing = [str(p) for p in args.sources if not p.exists()]
+    if missing:
+        parser.error(f"no such file or folder: {', '.join(missing)}")
+    if args.out.exists() and not args.out.is_dir():
+        parser.error(f"output path is not a folder: {args.out}")
+    if args.workers is not None and args.workers < 1:
+        parser.error("--workers must be at least 1")
+    if args.timeout is not None and args.timeout <= 0:
+        parser.error("--timeout must be positive")
+    if args.max_memory < 0:
+        parser.error("--max-memory must be 0 (no limit) or more")
+    if args.scheduler and not args.scheduler.startswith(("tcp://", "tls://", "inproc://")):
+        parser.error("--scheduler takes an address like tcp://HOST:PORT")
+    options = BatchOptions(
+        executor=args.executor,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        timeout=args.timeout,
+        max_memory_mb=args.max_memory or None,
+        password=args.password,
+    )
+    try:
+        summary = run_batch(args.sources, args.out, options, stream=sys.stderr, quiet=args.quiet)
+    except BatchError as exc:
+        print(f"iki-extract batch: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(summary.line())
+    return EXIT_OK if summary.errors == 0 else EXIT_FAILED
 
 
 # -- eval ----------------------------------------------------------------------

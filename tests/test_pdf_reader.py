@@ -368,3 +368,181 @@ def test_page_border_is_not_a_table():
         "",
         "Isi keputusan di bawah garis kop.",
     ]
+
+
+# --------------------------------------------------------------------------
+# Tables without full borders
+# --------------------------------------------------------------------------
+
+OPEN_XS = [60, 170, 290, 460, 540]  # where the cells would be (only drawn as row rules)
+
+
+def _centred(c: canvas.Canvas, col: int, top: float, s: str) -> None:
+    x0, x1 = OPEN_XS[col], OPEN_XS[col + 1]
+    c.setFont(BOLD, 9)
+    c.drawString((x0 + x1) / 2 - c.stringWidth(s, BOLD, 9) / 2, _y(top), s)
+
+
+def _open_table(c: canvas.Canvas, top: float, *, rules: bool, gap: float) -> float:
+    """A 4-column table without vertical lines; returns its bottom.
+
+    Header: bold, "INDIKATOR KINERJA" / "INDIVIDU" on two lines, the other
+    cells on one line between them.  Row 1: SASARAN over rows 1-2 (drawn once),
+    a stacked fraction in FORMULASI.  Row 3: a new SASARAN.  Row 4: a FORMULASI
+    sub-row of row 3's INDIKATOR.  ``rules``: horizontal rules at the top, under
+    the header, between rows (not across the merged SASARAN) and at the bottom.
+    ``gap``: extra space between rows.
+    """
+    xs = OPEN_XS
+    _centred(c, 0, top + 14, "SASARAN")
+    _centred(c, 1, top + 9, "INDIKATOR KINERJA")
+    _centred(c, 1, top + 20, "INDIVIDU")
+    _centred(c, 2, top + 14, "FORMULASI")
+    _centred(c, 3, top + 14, "SUMBER DATA")
+    head = top + 26
+    r1 = head + 12
+    _text(c, xs[0] + 3, r1, "Meningkatnya mutu", size=9)
+    _text(c, xs[0] + 3, r1 + 11, "layanan kecamatan", size=9)
+    _text(c, xs[1] + 3, r1, "Persentase berkas", size=9)
+    _text(c, xs[1] + 3, r1 + 11, "yang terlayani", size=9)
+    _text(c, xs[2] + 3, r1, NUMERATOR, size=9)
+    c.setLineWidth(0.5)
+    c.line(xs[2] + 3, _y(r1 + 4), xs[2] + 117, _y(r1 + 4))
+    _text(c, xs[2] + 3, r1 + 15, DENOMINATOR, size=9)
+    _text(c, xs[2] + 121, r1 + 7, "x 100%", size=9)
+    _text(c, xs[3] + 3, r1, "Buku agenda", size=9)
+    r2 = r1 + 15 + 11 + gap
+    _text(c, xs[1] + 3, r2, "Jumlah rapat warga", size=9)
+    _text(c, xs[2] + 3, r2, "Hitung rapat", size=9)
+    _text(c, xs[3] + 3, r2, "Notulen", size=9)
+    r3 = r2 + 11 + gap
+    _text(c, xs[0] + 3, r3, "Tertib arsip", size=9)
+    _text(c, xs[1] + 3, r3, "Nilai survei warga", size=9)
+    _text(c, xs[2] + 3, r3, "Rerata nilai", size=9)
+    _text(c, xs[2] + 3, r3 + 11, "per semester", size=9)
+    _text(c, xs[3] + 3, r3, "Laporan", size=9)
+    r4 = r3 + 22 + gap
+    _text(c, xs[2] + 3, r4, "Rekap tahunan", size=9)
+    _text(c, xs[3] + 3, r4, "Arsip", size=9)
+    bottom = r4 + 6
+    if rules:
+        c.setLineWidth(0.7)
+
+        def rule(top_: float, x0: float) -> None:
+            c.line(x0, _y(top_), xs[-1], _y(top_))
+
+        rule(top, xs[0])
+        rule(head, xs[0])
+        rule(r2 - 9, xs[1])  # under row 1: the merged SASARAN is not crossed
+        rule(r3 - 9, xs[0])
+        rule(r4 - 9, xs[1])  # INDIKATOR and SASARAN merged over rows 3-4
+        rule(bottom, xs[0])
+    return bottom
+
+
+def open_table_pdf(*, rules: bool, gap: float, second_page: bool = False) -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    _text(c, 200, 80, "INDIKATOR KINERJA INDIVIDU", bold=True)
+    _text(c, 60, 110, "1. Jabatan : Kepala Seksi Umum")
+    _text(c, 60, 125, "2. Tugas : menyusun laporan kinerja dan sumber data seksi")
+    bottom = _open_table(c, 160, rules=rules, gap=gap)
+    _text(c, 200, bottom + 40, "INDIKATOR KINERJA INDIVIDU", bold=True)
+    _text(c, 60, bottom + 70, "1. Jabatan : Kepala Seksi Pelayanan")
+    _text(c, W / 2 - 8, 815, "- 1 -", size=10)
+    c.showPage()
+    if second_page:  # the table goes on under a repeated header
+        _open_table(c, 60, rules=rules, gap=gap)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _tables(page) -> list[Table]:
+    return [b for b in page.blocks if isinstance(b, Table)]
+
+
+def _grid(t: Table) -> list[list[tuple[int, int, str]]]:
+    return [[(c.col, c.row_span, c.text) for c in row] for row in t.rows()]
+
+
+HEADER = ["SASARAN", "INDIKATOR KINERJA INDIVIDU", "FORMULASI", "SUMBER DATA"]
+FRACTION = f"{NUMERATOR} {DENOMINATOR} x 100%"
+
+
+@pytest.mark.parametrize("rules,gap", [(True, 2.0), (True, 0.0), (False, 8.0)],
+                         ids=["row-rules", "row-rules-tight", "no-rules"])
+def test_open_table_grid(rules, gap):
+    doc = read_pdf(Path("open.pdf"), open_table_pdf(rules=rules, gap=gap))
+    (t,) = _tables(doc.pages[0])
+    assert (t.n_rows, t.n_cols) == (5, 4)
+    grid = _grid(t)
+    assert [c[2] for c in grid[0]] == HEADER
+    assert grid[1] == [
+        (0, 2, "Meningkatnya mutu layanan kecamatan"),
+        (1, 1, "Persentase berkas yang terlayani"),
+        (2, 1, FRACTION),
+        (3, 1, "Buku agenda"),
+    ]
+    assert grid[2] == [(1, 1, "Jumlah rapat warga"), (2, 1, "Hitung rapat"), (3, 1, "Notulen")]
+    assert grid[3][0] == (0, 2, "Tertib arsip")
+    assert grid[3][2] == (2, 1, "Rerata nilai per semester")
+    assert [(c, txt) for c, _, txt in grid[4] if txt] == [(2, "Rekap tahunan"), (3, "Arsip")]
+    assert [c[0] for c in grid[4]] == [1, 2, 3]  # SASARAN spanned from row 3
+    frac = t.rows()[1][2]
+    assert frac.lines == [NUMERATOR, DENOMINATOR, "x 100%"]
+    assert frac.fraction_bars == [0]
+    assert all(c.bbox and c.page == 1 for c in t.cells)
+    # the lines around the table stay running text, in reading order
+    texts = [b.text for b in doc.pages[0].blocks if isinstance(b, TextLine) and b.text]
+    assert texts == [
+        "INDIKATOR KINERJA INDIVIDU",
+        "1. Jabatan : Kepala Seksi Umum",
+        "2. Tugas : menyusun laporan kinerja dan sumber data seksi",
+        "INDIKATOR KINERJA INDIVIDU",
+        "1. Jabatan : Kepala Seksi Pelayanan",
+    ]
+    kinds = [type(b).__name__ for b in doc.pages[0].blocks if not getattr(b, "kind", "") == "blank"]
+    assert kinds.index("Table") == 3
+
+
+def test_open_table_repeated_header_is_a_new_part():
+    doc = read_pdf(Path("open2.pdf"), open_table_pdf(rules=False, gap=8.0, second_page=True))
+    (t1,) = _tables(doc.pages[0])
+    (t2,) = _tables(doc.pages[1])
+    assert _grid(t2) == _grid(t1)
+    assert all(c.page == 2 for c in t2.cells)
+    assert not [b for b in doc.pages[1].blocks if isinstance(b, TextLine) and b.text]
+
+
+def test_open_table_rows_to_indikator_rows():
+    from iki_extract.tables.rows import reconstruct
+
+    doc = read_pdf(Path("open.pdf"), open_table_pdf(rules=False, gap=8.0))
+    rows = reconstruct(_tables(doc.pages[0]))
+    assert [(r.sasaran, r.indikator, r.formulasi, r.sumber_data) for r in rows] == [
+        ("Meningkatnya mutu layanan kecamatan", "Persentase berkas yang terlayani",
+         f"{NUMERATOR} / {DENOMINATOR} x 100%", "Buku agenda"),
+        ("Meningkatnya mutu layanan kecamatan", "Jumlah rapat warga", "Hitung rapat", "Notulen"),
+        ("Tertib arsip", "Nilai survei warga", "Rerata nilai per semester", "Laporan"),
+        ("Tertib arsip", "Nilai survei warga", "Rekap tahunan", "Arsip"),
+    ]
+
+
+def test_prose_with_column_words_is_not_a_table():
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    _text(c, 60, 100, "Sasaran dan Indikator Kinerja disusun bersama Sumber Data yang sah.")
+    _text(c, 60, 114, "INDIKATOR KINERJA INDIVIDU", bold=True)
+    _text(c, 60, 128, "Formulasi perhitungan mengikuti pedoman.")
+    c.showPage()
+    c.save()
+    doc = read_pdf(Path("prose.pdf"), buf.getvalue())
+    assert not _tables(doc.pages[0])
+    assert len(_texts(doc.pages[0])) == 3
+
+
+def test_ruled_table_keeps_the_lines_strategy(doc):
+    # the bordered table of decree_pdf() is read from its grid, not re-read as open
+    t = _the_table(doc)
+    assert t.bbox is not None and abs(t.bbox[0] - 60) < 1 and abs(t.bbox[2] - 540) < 1

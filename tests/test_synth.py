@@ -99,16 +99,52 @@ def test_pages_and_lampiran_on_own_pages(rendered):
     assert pages[0]["width"] < pages[0]["height"]
 
 
+def _is_fraction_bar(ln: dict, page: dict) -> bool:
+    return abs(ln["top"] - ln["bottom"]) < 0.5 and ln["x1"] - ln["x0"] < page["width"] / 3
+
+
 def test_ruling_lines(rendered):
-    _, info, pages = rendered
+    name, info, pages = rendered
+    rules = VARIANTS[name].rules
     for p in info.jabatan[0].table_pages:
-        assert len(pages[p - 1]["rects"]) + len(pages[p - 1]["lines"]) >= 4
+        page = pages[p - 1]
+        if rules == "grid":
+            assert len(page["rects"]) + len(page["lines"]) >= 4
+            continue
+        assert not page["rects"]
+        assert all(abs(ln["top"] - ln["bottom"]) < 0.5 for ln in page["lines"])  # no verticals
+        long = [ln for ln in page["lines"] if not _is_fraction_bar(ln, page)]
+        if rules == "none":
+            assert not long  # only stacked-fraction bars
+        else:
+            # top, under the header, under every row, bottom (drawn per cell)
+            assert len({round(ln["top"]) for ln in page["lines"]}) >= 4
+
+
+def _open_sasaran_span(page: dict, word: dict) -> None:
+    """Rows rules: those under the merged SASARAN's rows stop at its right edge."""
+    lines = page["lines"]
+    top_rule = min(ln["top"] for ln in lines)
+    col_starts = {round(ln["x0"]) for ln in lines if abs(ln["top"] - top_rule) < 1}
+    below = sorted((ln for ln in lines if ln["top"] > word["bottom"]), key=lambda ln: ln["top"])
+    crossing = [ln for ln in below if ln["x0"] <= word["x0"] <= ln["x1"]]
+    assert crossing, "the merged cell has a bottom rule"
+    end = crossing[0]["top"]
+    inner = {round(ln["top"]) for ln in below if ln["top"] < end - 1 and ln["x0"] > word["x1"]
+             and round(ln["x0"]) in col_starts}  # row rules start at a column edge
+    assert len(inner) >= 2  # the rules under rows 1 and 2 of the span, right of it
 
 
 def test_merged_sasaran_cell(rendered):
-    _, info, pages = rendered
+    name, info, pages = rendered
     page = pages[info.jabatan[0].row_pages[0][0] - 1]
     word = next(w for w in page["words"] if w["text"] == "Sasaranalpha")
+    assert sum(1 for w in page["words"] if w["text"] == "Sasaranalpha") == 1
+    if VARIANTS[name].rules == "rows":
+        _open_sasaran_span(page, word)
+        return
+    if VARIANTS[name].rules == "none":
+        return
     cell = min(
         (r for r in page["rects"] if r["x0"] <= word["x0"] and r["x1"] >= word["x1"]
          and r["top"] <= word["top"] and r["bottom"] >= word["bottom"]),
@@ -199,3 +235,36 @@ def test_cli(tmp_path):
     gold.write_text(json.dumps([_decree()]), encoding="utf-8")
     assert synth_main([str(gold), str(tmp_path / "o.pdf"), "--variant", "a4-times-numbered"]) == 0
     assert (tmp_path / "o.pdf").stat().st_size > 1000
+
+
+def test_existing_variants_are_ruled_grids():
+    for name in ("a4-portrait", "f4-landscape-no", "a4-times-numbered", "f4-courier-plain"):
+        assert VARIANTS[name].rules == "grid" and VARIANTS[name].row_gap == 0.0
+    assert VARIANTS["a4-open-rows"].rules == "rows"
+    assert VARIANTS["f4-no-rules"].rules == "none" and VARIANTS["f4-no-rules"].row_gap > 0
+
+
+def test_no_rules_header_bold_and_rows_spaced(tmp_path):
+    out = tmp_path / "n.pdf"
+    info = render_decree_pdf([_decree()], out, "f4-no-rules", seed=1)
+    v = VARIANTS["f4-no-rules"]
+    ji = info.jabatan[0]
+    with pdfplumber.open(out) as pdf:
+        page = pdf.pages[ji.row_pages[0][0] - 1]
+        words = page.extract_words(extra_attrs=["fontname"])
+    head = [w for w in words if w["text"] in v.headers[3].split()]
+    assert head and all("Bold" in w["fontname"] for w in head)
+    # FORMULASI of rows 1 and 2: cell padding plus the row gap between them, far more
+    # than the leading between two lines of one cell
+    rekap = next(w for w in words if w["text"] == "Rekap")
+    col = [w for w in words if abs(w["x0"] - rekap["x0"]) < 60 and w["bottom"] < rekap["top"]]
+    above = max(w["bottom"] for w in col)
+    leading = v.table_font_size * 1.25 - v.table_font_size
+    assert rekap["top"] - above >= 2 * 3.0 + v.row_gap - 1 > 2 * leading
+
+
+def test_open_rows_split_row_repeats_header(tmp_path):
+    for name in ("a4-open-rows", "f4-no-rules"):
+        info = render_decree_pdf([_decree()], tmp_path / f"{name}.pdf", name, seed=1)
+        ji = info.jabatan[0]
+        assert 3 in ji.split_rows and VARIANTS[name].repeat_header

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterable
 
 from ..model import BBox, Cell, Table
@@ -255,7 +256,7 @@ def extract_tables(page: Any, words: list[Word], page_no: int) -> tuple[list[Tab
             continue  # a framed box or page border, not a table
         grids.append(g)
     if not grids:
-        return [], list(words)
+        return extract_open_tables(page, list(words), page_no)
     rules = horizontal_rules(page)
     free: list[Word] = []
     per_cell: dict[int, list[Word]] = {}
@@ -284,4 +285,587 @@ def extract_tables(page: Any, words: list[Word], page_no: int) -> tuple[list[Tab
                 bbox=g.bbox,
             )
         )
+    # regions the lines strategy left without a table may hold borderless ones
+    more, free = extract_open_tables(page, free, page_no, [g.bbox for g in grids])
+    if more:
+        tables = sorted(
+            [*tables, *more], key=lambda t: (t.bbox[1], t.bbox[0]) if t.bbox else (0, 0)
+        )
     return tables, free
+
+
+# --------------------------------------------------------------------------
+# Tables without full borders
+# --------------------------------------------------------------------------
+#
+# Word tables are often drawn with no vertical borders (a rule under the
+# header, maybe rules between rows) or with no rules at all.  The lines
+# strategy finds no cell there, so the page's remaining words are searched
+# for a header line: a band of 1-4 stacked lines whose words, grouped by
+# horizontal gaps, name at least two columns (``columns.header_field``).
+# The header's groups give the columns; the lines below are assigned to
+# them by x-centre until the table ends (a large vertical gap, a word
+# crossing a column boundary, a ruled table, a new header, the page end).
+# Rows come from horizontal rules when rules run between the body lines,
+# else from extra vertical space (and a first column that starts anew).
+
+HEADER_MAX_LINES = 6  # distinct baselines of a header band (centred cells of 1-3 lines)
+HEADER_LINE_GAP = 1.0  # × font size: stacked header lines are at most this far apart
+HEADER_GAP_FACTORS = (1.3, 1.8, 2.5, 3.5, 5.0)  # × word space: column-group gap candidates
+HEADER_MIN_SCORE = 80.0
+DEFAULT_SPACE = 0.28  # × font size: the word space when a page has too few gaps to measure
+ROW_GAP_FACTOR = 1.3  # × normal line pitch: a larger pitch starts a new row
+NORMAL_PITCH_CAP = 1.4  # × font size: the normal line pitch is at most this
+END_GAP = 3.2  # × font size: a larger baseline pitch ends the table
+RULE_Y_CLUSTER = 1.0  # pt: rule pieces this close vertically are one rule
+RULE_JOIN = 1.5  # pt: collinear rule pieces this close horizontally are one rule
+SPAN_FIELDS = ("no", "sasaran")  # columns a merged cell fills down when no rules tell
+
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.I)
+_TOKEN = re.compile(r"[a-z]+")
+
+Line = list[Word]
+Rule = tuple[float, float, float]
+
+
+def _top(ln: Line) -> float:
+    return min(w["top"] for w in ln)
+
+
+def _bottom(ln: Line) -> float:
+    return max(w["bottom"] for w in ln)
+
+
+def _line_size(ln: Line) -> float:
+    sizes = sorted(_size(w) for w in ln)
+    return sizes[len(sizes) // 2]
+
+
+def _bold(ln: Line) -> bool:
+    total = sum(len(w["text"]) for w in ln)
+    bold = sum(len(w["text"]) for w in ln if _BOLD_FONT.search(w.get("fontname") or ""))
+    return total > 0 and bold * 2 >= total
+
+
+def _header_vocab() -> frozenset[str]:
+    from .. import rules as _rules
+
+    out: set[str] = set()
+    for words in (_rules.table_headers().get("fields") or {}).values():
+        for wording in words:
+            out.update(_TOKEN.findall(str(wording).lower()))
+    return frozenset(out)
+
+
+def _is_header_word(w: Word, vocab: frozenset[str]) -> bool:
+    toks = _TOKEN.findall(w["text"].lower())
+    return bool(toks) and all(t in vocab for t in toks)
+
+
+@lru_cache(maxsize=4096)
+def _field(text: str) -> tuple[str | None, float]:
+    from ..tables.columns import header_field
+
+    return header_field(text)
+
+
+def _space_ratio(lines: list[Line]) -> float:
+    """The page's word space as a share of the font size (median inner-line gap)."""
+    gaps = []
+    for ln in lines:
+        for a, b in zip(ln, ln[1:]):
+            g = (b["x0"] - a["x1"]) / _size(b)
+            if 0.05 < g < 1.0:
+                gaps.append(g)
+    if len(gaps) < 5:
+        return DEFAULT_SPACE
+    gaps.sort()
+    return gaps[len(gaps) // 2]
+
+
+@dataclass
+class _Group:
+    """The words of one header cell."""
+
+    words: list[Word]
+    field: str | None
+    score: float
+
+    @property
+    def x0(self) -> float:
+        return min(w["x0"] for w in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(w["x1"] for w in self.words)
+
+    @property
+    def lines(self) -> list[str]:
+        return [t for t in (line_text(ln) for ln in group_lines(self.words)) if t]
+
+
+def _partition(words: list[Word], gap: float) -> list[list[Word]]:
+    """Words grouped into columns: x extents closer than ``gap`` join (across lines)."""
+    groups: list[list[Word]] = []
+    right = -1e9
+    for w in sorted(words, key=lambda w: w["x0"]):
+        if groups and w["x0"] - right <= gap:
+            groups[-1].append(w)
+            right = max(right, w["x1"])
+        else:
+            groups.append([w])
+            right = w["x1"]
+    return groups
+
+
+def _header_groups(words: list[Word], space: float) -> tuple[tuple, list[_Group]] | None:
+    """The best grouping of a header band's words into named column headers.
+
+    Each candidate gap (a few times the word space, never less) gives one
+    grouping; a grouping is a header when at least two groups name different
+    output columns and at most one group (of three or more named) names
+    nothing.  Returns (score, groups) for the best such grouping.
+    """
+    from ..tables.columns import FIELDS
+
+    size = sorted(_size(w) for w in words)[len(words) // 2]
+    best: tuple[tuple, list[_Group]] | None = None
+    seen: set[int] = set()
+    for f in HEADER_GAP_FACTORS:
+        parts = _partition(words, f * space * size)
+        if len(parts) < 2 or len(parts) in seen:
+            continue
+        seen.add(len(parts))
+        groups = []
+        for p in parts:
+            g = _Group(words=p, field=None, score=0.0)
+            fld, score = _field(" ".join(g.lines))
+            if fld and score >= HEADER_MIN_SCORE:
+                g.field, g.score = fld, score
+            groups.append(g)
+        named = [g for g in groups if g.field]
+        real = {g.field for g in named if g.field in FIELDS}
+        unnamed = len(groups) - len(named)
+        dups = len([g for g in named if g.field != "ignore"]) - len(
+            {g.field for g in named if g.field != "ignore"}
+        )
+        if len(real) < 2 or unnamed > (1 if len(named) >= 3 else 0):
+            continue
+        key = (len(named) - unnamed - dups, sum(g.score for g in named))
+        if best is None or key > best[0]:
+            best = (key, groups)
+    return best
+
+
+def _find_header(
+    lines: list[Line], i: int, space: float, vocab: frozenset[str]
+) -> tuple[int, list[_Group]] | None:
+    """A table header starting at line ``i``: (number of lines, column groups)."""
+    first = lines[i]
+    if not any(_is_header_word(w, vocab) for w in first):
+        return None
+    bold = _bold(first)
+    band: list[Line] = []
+    best: tuple[tuple, int, list[_Group]] | None = None
+    for k in range(HEADER_MAX_LINES):
+        if i + k >= len(lines):
+            break
+        ln = lines[i + k]
+        if band:
+            if _top(ln) - _bottom(band[-1]) > HEADER_LINE_GAP * _line_size(ln):
+                break
+            if bold and not _bold(ln):
+                break
+        band.append(ln)
+        words = [w for b in band for w in b]
+        n_tok = sum(1 for w in words if _is_header_word(w, vocab))
+        if n_tok < 2 or n_tok * 2 < len(words):
+            continue
+        found = _header_groups(words, space)
+        # on a tie the taller band wins: a header line that leaves every cell a
+        # wording ("INDIKATOR KINERJA" + "INDIVIDU") is part of the header
+        if found and (best is None or found[0] >= best[0]):
+            best = (found[0], k + 1, found[1])
+    if best is None:
+        return None
+    return best[1], best[2]
+
+
+def _free_runs(lo: float, hi: float, spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    runs = []
+    cur = lo
+    for s0, s1 in sorted(spans):
+        if s0 > cur:
+            runs.append((cur, s0))
+        cur = max(cur, s1)
+    if cur < hi:
+        runs.append((cur, hi))
+    return runs
+
+
+def _boundaries(groups: list[_Group], words: list[Word]) -> list[float]:
+    """Column boundaries between neighbouring header cells.
+
+    Header text is centred, body text mostly left-aligned, so the midpoint
+    between two header cells can cut body words.  The boundary is put in the
+    widest vertical strip between the two header cells that no body word
+    crosses (or, failing that, the one fewest words cross).
+    """
+    out = []
+    for a, b in zip(groups, groups[1:]):
+        lo, hi = a.x1, b.x0
+        if hi <= lo:
+            out.append((lo + hi) / 2)
+            continue
+        spans = [
+            (max(lo, w["x0"]), min(hi, w["x1"])) for w in words if w["x1"] > lo and w["x0"] < hi
+        ]
+        runs = _free_runs(lo, hi, spans)
+        if runs:
+            r = max(runs, key=lambda r: r[1] - r[0])
+            out.append((r[0] + r[1]) / 2)
+            continue
+        # every position is crossed: the one the fewest words cross
+        points = sorted({lo, hi, *(s for sp in spans for s in sp)})
+        cands = [(p + q) / 2 for p, q in zip(points, points[1:]) if q > p]
+        out.append(min(cands, key=lambda x: sum(1 for s0, s1 in spans if s0 < x < s1)))
+    return out
+
+
+def _col(bounds: list[float], x: float) -> int:
+    return sum(1 for b in bounds if x > b)
+
+
+def _crosses(ln: Line, bounds: list[float]) -> bool:
+    return any(w["x0"] < b - 1 and w["x1"] > b + 1 for w in ln for b in bounds)
+
+
+def _rule_runs(rules: list[Rule]) -> list[Rule]:
+    """Horizontal rule pieces joined: one (x0, x1, y) per continuous rule."""
+    rows: list[list[Rule]] = []
+    for r in sorted(rules, key=lambda r: r[2]):
+        if rows and r[2] - rows[-1][-1][2] <= RULE_Y_CLUSTER:
+            rows[-1].append(r)
+        else:
+            rows.append([r])
+    out: list[Rule] = []
+    for row in rows:
+        y = sum(r[2] for r in row) / len(row)
+        cur: list[float] | None = None
+        for x0, x1, _ in sorted(row):
+            if cur is not None and x0 <= cur[1] + RULE_JOIN:
+                cur[1] = max(cur[1], x1)
+                continue
+            if cur is not None:
+                out.append((cur[0], cur[1], y))
+            cur = [x0, x1]
+        if cur is not None:
+            out.append((cur[0], cur[1], y))
+    return out
+
+
+def _covers(run: Rule, lo: float, hi: float) -> bool:
+    return run[0] <= lo + 1 and run[1] >= hi - 1
+
+
+@dataclass
+class _Open:
+    """One borderless table part found on a page."""
+
+    table: Table
+    first: int  # index of its first (header) line
+    last: int  # index after its last line
+
+
+def _body_lines(
+    lines: list[Line],
+    start: int,
+    head_bottom: float,
+    head_base: float,
+    stops: list[float],
+    space: float,
+    vocab: frozenset[str],
+) -> int:
+    """Index after the last line that may belong to the table (gaps, stops, headers)."""
+    j = start
+    prev_base = head_base
+    while j < len(lines):
+        ln = lines[j]
+        base = _bottom(ln)
+        if base - prev_base > END_GAP * _line_size(ln):
+            break
+        if any(head_bottom < s <= _bottom(ln) for s in stops):
+            break
+        if _find_header(lines, j, space, vocab):
+            break
+        prev_base = base
+        j += 1
+    return j
+
+
+def _build_open(
+    lines: list[Line],
+    i: int,
+    k: int,
+    groups: list[_Group],
+    page_no: int,
+    rules: list[Rule],
+    stops: list[float],
+    space: float,
+    vocab: frozenset[str],
+) -> _Open | None:
+    head = lines[i : i + k]
+    head_words = [w for ln in head for w in ln]
+    head_top = min(_top(ln) for ln in head)
+    head_bottom = max(_bottom(ln) for ln in head)
+    end = _body_lines(lines, i + k, head_bottom, head_bottom, stops, space, vocab)
+    # the body ends at the first line with a word across a column boundary
+    bounds: list[float] = []
+    for _ in range(3):
+        body_words = [w for ln in lines[i + k : end] for w in ln]
+        bounds = _boundaries(groups, body_words)
+        cut = next((j for j in range(i + k, end) if _crosses(lines[j], bounds)), end)
+        if cut == end:
+            break
+        end = cut
+    body = lines[i + k : end]
+    if not body:
+        return None
+    size = sorted(_size(w) for w in head_words)[len(head_words) // 2]
+    body_words = [w for ln in body for w in ln]
+    all_words = head_words + body_words
+    body_top, body_bottom = _top(body[0]), _bottom(body[-1])
+    left = min(w["x0"] for w in all_words)
+    right = max(w["x1"] for w in all_words)
+
+    # rules in the table's reach: row rules cover a whole column, the rest are fraction bars
+    runs = [
+        r
+        for r in _rule_runs([r for r in rules if r[1] > left - 5 and r[0] < right + 5])
+        if head_top - 2 * size <= r[2] <= body_bottom + 1.5 * size
+    ]
+    ext: dict[int, tuple[float, float]] = {}
+    for w in all_words:
+        c = _col(bounds, _centre(w)[0])
+        lo, hi = ext.get(c, (w["x0"], w["x1"]))
+        ext[c] = (min(lo, w["x0"]), max(hi, w["x1"]))
+    row_runs = [r for r in runs if any(_covers(r, lo, hi) for lo, hi in ext.values())]
+    bars = [r for r in runs if r not in row_runs]
+    for r in row_runs:
+        left, right = min(left, r[0]), max(right, r[1])
+    if any(r[2] < head_top for r in row_runs):
+        head_top = min(r[2] for r in row_runs if r[2] < head_top)
+
+    # rows and cells
+    inner = _cluster(r[2] for r in row_runs if body_top - 1 < r[2] < body_bottom + 1)
+    under = [r[2] for r in row_runs if head_bottom - 1 < r[2] <= body_top + 1]
+    below = [r[2] for r in row_runs if r[2] >= body_bottom - 1]
+    first_top = max(under) if under else (head_bottom + body_top) / 2
+    last_bottom = min(below) if below else body_bottom + 2
+    xs = [left, *bounds, right]
+    by_col: dict[int, list[Word]] = {}
+    for w in body_words:
+        by_col.setdefault(_col(bounds, _centre(w)[0]), []).append(w)
+    if inner:
+        ys = [first_top, *inner, last_bottom]
+        placed = _ruled_rows(ys, by_col, xs, row_runs)
+    else:
+        ys, placed = _gap_rows(by_col, xs, bars, [g.field for g in groups], first_top, last_bottom)
+    # empty grid rows (two rules with nothing between) stay: the table stage skips them
+    cells: list[Cell] = []
+    for c, g in enumerate(groups):
+        cells.append(
+            Cell(
+                row=0,
+                col=c,
+                lines=g.lines,
+                bbox=(xs[c], head_top, xs[c + 1], first_top),
+                page=page_no,
+            )
+        )
+    for r0, r1, c, ws in placed:
+        cell = Cell(
+            row=r0 + 1,
+            col=c,
+            row_span=r1 - r0,
+            bbox=(xs[c], ys[r0], xs[c + 1], ys[r1]),
+            page=page_no,
+        )
+        fill_cell(cell, ws, bars)
+        cells.append(cell)
+    cells.sort(key=lambda c: (c.row, c.col))
+    table = Table(
+        cells=cells,
+        n_rows=len(ys),
+        n_cols=len(groups),
+        page=page_no,
+        bbox=(left, head_top, right, ys[-1]),
+    )
+    return _Open(table=table, first=i, last=end)
+
+
+Placed = tuple[int, int, int, list[Word]]  # first row, row after the last, column, words
+
+
+def _ruled_rows(
+    ys: list[float], by_col: dict[int, list[Word]], xs: list[float], row_runs: list[Rule]
+) -> list[Placed]:
+    """Cells of a table whose rows are ruled: a column without the rule at a
+    row boundary has one merged cell across it (Word draws merged cells so)."""
+    n_rows = len(ys) - 1
+    out: list[Placed] = []
+    for c in range(len(xs) - 1):
+        mid = (xs[c] + xs[c + 1]) / 2
+        ws = by_col.get(c, [])
+
+        def row_of(w: Word) -> int:
+            y = _centre(w)[1]
+            return max(0, min(n_rows - 1, sum(1 for b in ys[1:-1] if y > b)))
+
+        r0 = 0
+        for r in range(1, n_rows + 1):
+            ruled = r == n_rows or any(
+                abs(run[2] - ys[r]) <= EDGE_CLUSTER and run[0] - 1 <= mid <= run[1] + 1
+                for run in row_runs
+            )
+            if ruled:
+                out.append((r0, r, c, [w for w in ws if r0 <= row_of(w) < r]))
+                r0 = r
+    return out
+
+
+def _gap_rows(
+    by_col: dict[int, list[Word]],
+    xs: list[float],
+    bars: list[Rule],
+    fields: list[str | None],
+    first_top: float,
+    last_bottom: float,
+) -> tuple[list[float], list[Placed]]:
+    """Cells of a table without row rules, from vertical space.
+
+    In each column, a pitch between two lines clearly larger than the normal
+    line pitch (and not bridged by a fraction bar) ends a cell.  Every cell
+    start in any column starts a row.  NO, SASARAN and INDIKATOR cells are
+    kept whole (a merged cell's text may run past the next row's start) and
+    NO/SASARAN cells span the rows down to their column's next cell;
+    FORMULASI and SUMBER DATA lines go to the row they sit in.
+    """
+    frags = {c: group_lines(ws) for c, ws in by_col.items()}
+    sizes = sorted(_size(w) for ws in by_col.values() for w in ws)
+    size = sizes[len(sizes) // 2]
+    pitches = sorted(
+        _bottom(b) - _bottom(a)
+        for fs in frags.values()
+        for a, b in zip(fs, fs[1:])
+        if _bottom(b) > _bottom(a)
+    )
+    normal = pitches[len(pitches) // 4] if pitches else 1.2 * size
+    normal = min(normal, NORMAL_PITCH_CAP * size)
+    chunks: dict[int, list[list[Line]]] = {}
+    for c, fs in frags.items():
+        col_bars = [r for r in bars if r[1] > xs[c] and r[0] < xs[c + 1]]
+        out: list[list[Line]] = []
+        for f in fs:
+            if out:
+                prev = out[-1][-1]
+                gap = _bottom(f) - _bottom(prev) > ROW_GAP_FACTOR * normal
+                bridged = any(_bottom(prev) - 1 < r[2] < _top(f) + 1 for r in col_bars)
+                if not gap or bridged:
+                    out[-1].append(f)
+                    continue
+            out.append([f])
+        chunks[c] = out
+    starts = _cluster((_top(ch[0]) for chs in chunks.values() for ch in chs), 0.5 * size)
+    tol = 0.3 * size
+
+    def row_of(y: float) -> int:
+        return max(0, sum(1 for s in starts if s <= y + tol) - 1)
+
+    n_rows = len(starts)
+    ys = [first_top]
+    for s in starts[1:]:
+        above = [_bottom(f) for fs in frags.values() for f in fs if _top(f) < s - tol]
+        ys.append(min(s - 0.5, (max(above) + s) / 2) if above else s - 0.5)
+    ys.append(last_bottom)
+    out_cells: list[Placed] = []
+    for c in range(len(xs) - 1):
+        fld = fields[c] if c < len(fields) else None
+        whole = fld in (*SPAN_FIELDS, "indikator") or c == 0
+        chs = chunks.get(c, [])
+        taken: dict[int, tuple[int, list[Word]]] = {}  # start row -> (end row, words)
+        if whole:
+            rows0 = [row_of(_top(ch[0])) for ch in chs]
+            for k, ch in enumerate(chs):
+                r0 = rows0[k]
+                r1 = row_of(_top(ch[-1])) + 1
+                if fld in SPAN_FIELDS or c == 0:
+                    r1 = rows0[k + 1] if k + 1 < len(chs) else n_rows
+                r1 = max(r1, r0 + 1)
+                words = [w for f in ch for w in f]
+                if r0 in taken:  # two cells in one row: one cell
+                    e, ws = taken[r0]
+                    taken[r0] = (max(e, r1), ws + words)
+                else:
+                    taken[r0] = (r1, words)
+        else:
+            for f in (f for ch in chs for f in ch):
+                r = row_of(_top(f))
+                e, ws = taken.get(r, (r + 1, []))
+                taken[r] = (e, ws + list(f))
+        r = 0
+        while r < n_rows:
+            if r in taken:
+                e, ws = taken[r]
+                e = min(max(e, r + 1), n_rows)
+                # a cell reaching into rows where the column has its own cells stops there
+                nxt = next((q for q in sorted(taken) if r < q < e), None)
+                if nxt is not None:
+                    e = nxt
+                out_cells.append((r, e, c, ws))
+                r = e
+            else:
+                out_cells.append((r, r + 1, c, []))
+                r += 1
+    return ys, out_cells
+
+
+def extract_open_tables(
+    page: Any, words: list[Word], page_no: int, ruled: list[BBox] | None = None
+) -> tuple[list[Table], list[Word]]:
+    """Tables without vertical rules (or without any rules) among ``words``.
+
+    ``words`` are the page's words outside its ruled tables, ``ruled`` those
+    tables' boxes (a borderless table never runs into one).  Returns the
+    tables and the words left over as running text.
+    """
+    vocab = _header_vocab()
+    if sum(1 for w in words if _is_header_word(w, vocab)) < 2:
+        return [], list(words)
+    lines = group_lines(words)
+    space = _space_ratio(lines)
+    ruled = ruled or []
+    stops = [b[1] for b in ruled]
+    rules = [
+        r
+        for r in horizontal_rules(page)
+        if not any(
+            b[0] - 1 <= r[0] and r[1] <= b[2] + 1 and b[1] - 1 <= r[2] <= b[3] + 1 for b in ruled
+        )
+    ]
+    found: list[_Open] = []
+    i = 0
+    while i < len(lines):
+        head = _find_header(lines, i, space, vocab)
+        if head is not None and not any(b[1] - 1 <= _top(lines[i]) <= b[3] + 1 for b in ruled):
+            part = _build_open(lines, i, head[0], head[1], page_no, rules, stops, space, vocab)
+            if part is not None:
+                found.append(part)
+                i = part.last
+                continue
+        i += 1
+    if not found:
+        return [], list(words)
+    used = {j for p in found for j in range(p.first, p.last)}
+    free = [w for j, ln in enumerate(lines) if j not in used for w in ln]
+    return [p.table for p in found], free

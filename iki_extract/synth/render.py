@@ -365,6 +365,7 @@ class _Renderer:
         v = self.v
         s = v.table_font_size
         self.ts, self.tl, self.tp = s, s * 1.25, 3.0
+        self.rg = v.row_gap  # extra space under every row
         L, p = self.tl, self.tp
         keys = (["no"] if v.no_column else []) + list(KEYS)
         rel = ([v.no_width] if v.no_column else []) + list(v.col_widths)
@@ -452,6 +453,20 @@ class _Renderer:
             out += [(ln, 0.0, None) for ln in wrap(part, f, s, w)]
         return out
 
+    def _box(self, x: float, top: float, w: float, h: float, top_rule: bool = False) -> None:
+        """The borders of one cell as the variant's ruling draws them.
+
+        "grid": the whole rectangle; "rows": the bottom border (and the top one for the
+        first header row), never a vertical; "none": nothing.
+        """
+        rules = self.v.rules
+        if rules == "grid":
+            self.c.rect(x, top - h, w, h, stroke=1, fill=0)
+        elif rules == "rows":
+            self.c.line(x, top - h, x + w, top - h)
+            if top_rule:
+                self.c.line(x, top, x + w, top)
+
     def _cap(self, h: float) -> int:
         return max(0, math.floor((h - 2 * self.tp - self.ts) / self.tl + 1e-6) + 1)
 
@@ -473,7 +488,7 @@ class _Renderer:
         top = self.y
         self.c.setLineWidth(0.7)
         for lines, (_, x, w) in zip(wrapped, self.cols):
-            self.c.rect(x, top - h, w, h, stroke=1, fill=0)
+            self._box(x, top, w, h, top_rule=True)
             y0 = top - (h - len(lines) * L) / 2 - 0.78 * s
             for i, ln in enumerate(lines):
                 draw(self.c, x + (w - width(ln, self.bold, s)) / 2, y0 - i * L, ln, self.bold, s)
@@ -481,7 +496,7 @@ class _Renderer:
         if self.v.numbering_row:
             h2 = L + 2 * p
             for i, (_, x, w) in enumerate(self.cols):
-                self.c.rect(x, self.y - h2, w, h2, stroke=1, fill=0)
+                self._box(x, self.y, w, h2)
                 t = self.v.numbering_row.format(n=i + 1)
                 draw(self.c, x + (w - width(t, self.bold, s)) / 2, self.y - p - 0.78 * s, t,
                      self.bold, s)
@@ -505,7 +520,7 @@ class _Renderer:
             return
         h = sp.top - self.y
         self.c.setLineWidth(0.7)
-        self.c.rect(sp.x, self.y, sp.w, h, stroke=1, fill=0)
+        self._box(sp.x, sp.top, sp.w, h)
         k = self._cap(h)
         self._draw_lines(sp.x, sp.top, sp.lines[sp.placed: sp.placed + k])
         sp.placed = min(len(sp.lines), sp.placed + k)
@@ -516,13 +531,13 @@ class _Renderer:
         for sp in spans:
             if sp.start == r and not sp.opened:
                 sp.opened, sp.top = True, self.y
-        h = n * self.tl + 2 * self.tp
+        h = n * self.tl + 2 * self.tp + self.rg
         top = self.y
         self.c.setLineWidth(0.7)
         for key, x, w in self.cols:
             if (r, key) in spanned:
                 continue
-            self.c.rect(x, top - h, w, h, stroke=1, fill=0)
+            self._box(x, top, w, h)
             self._draw_lines(x, top, part.get(key, []))
         self.y = top - h
         if self.page not in ji.row_pages[r]:
@@ -543,7 +558,7 @@ class _Renderer:
 
     def _place_row(self, r: int, own: dict, spans: list[_Span], spanned: set,
                    ji: JabatanInfo) -> None:
-        L, p = self.tl, self.tp
+        L, p = self.tl, self.tp + self.rg / 2  # padding incl. the row gap
         ji.row_pages.append([])
         own = {k: list(v) for k, v in own.items()}
         ending = [sp for sp in spans if sp.end == r]

@@ -35,6 +35,11 @@ class LayoutVariant:
     ``split_rows``: a row that does not fit is cut across the page break (else it moves
     whole to the next page). ``list_style`` for Tugas/Fungsi items: "bullet" (•),
     "dash" (-) or "letter" (a., b., ...).
+    ``rules``: the table's ruling — "grid" (every cell boxed), "rows" (horizontal rules
+    only: top, under the header, under every row; none crosses a merged cell, as Word
+    draws merged cells with only horizontal borders) or "none" (no ruling lines at all;
+    stacked fraction bars are still drawn, they belong to the formula).
+    ``row_gap``: extra vertical space (pt) under every table row.
     """
 
     name: str
@@ -56,6 +61,8 @@ class LayoutVariant:
     page_number_style: str = "dash"  # "- 3 -" ; or "halaman": "Halaman 3"
     list_style: str = "bullet"
     margin_mm: float = 20.0
+    rules: str = "grid"
+    row_gap: float = 0.0
 
     @property
     def fonts(self) -> tuple[str, str]:
@@ -116,6 +123,41 @@ VARIANTS: dict[str, LayoutVariant] = {
         stacked_fractions=False,
         page_number_style="halaman",
         list_style="bullet",
+    ),
+    # Word tables without vertical borders: horizontal rules only
+    "a4-open-rows": LayoutVariant(
+        name="a4-open-rows",
+        font="Times",
+        font_size=12.0,
+        table_font_size=10.0,
+        headers=HEADERS_KINERJA,
+        col_widths=(0.25, 0.25, 0.32, 0.18),
+        no_column=True,
+        no_width=0.05,
+        numbering_row="({n})",
+        repeat_header=True,
+        split_rows=True,
+        stacked_fractions=True,
+        list_style="dash",
+        rules="rows",
+    ),
+    # no ruling lines at all: bold header, rows set apart by a little extra space
+    "f4-no-rules": LayoutVariant(
+        name="f4-no-rules",
+        page_size=F4,
+        page_name="F4",
+        font="Helvetica",
+        font_size=11.0,
+        table_font_size=9.0,
+        headers=HEADERS_SASARAN,
+        col_widths=(0.25, 0.26, 0.31, 0.18),
+        repeat_header=True,
+        split_rows=True,
+        stacked_fractions=True,
+        page_number_style="halaman",
+        list_style="letter",
+        rules="none",
+        row_gap=3.0,
     ),
 }
 
