@@ -12,6 +12,12 @@ below is a typeset fraction: ``fraction_bars`` holds the index of the last
 numerator line, and words right of the rule at its height (``x 100%``) become
 the cell's last line.
 
+Regions without a ruled table may hold a table drawn without vertical rules
+(Word tables with only horizontal borders, or none): see
+:func:`extract_open_tables`, which builds the same grid IR from a header line
+recognised by its wording, the header cells' x extents and the body's rules or
+vertical spacing.
+
 Also home of :func:`group_lines`, the baseline grouping the page reader uses
 for running text.
 """
@@ -301,7 +307,7 @@ def extract_tables(page: Any, words: list[Word], page_no: int) -> tuple[list[Tab
 # Word tables are often drawn with no vertical borders (a rule under the
 # header, maybe rules between rows) or with no rules at all.  The lines
 # strategy finds no cell there, so the page's remaining words are searched
-# for a header line: a band of 1-4 stacked lines whose words, grouped by
+# for a header line: a band of 1-6 stacked lines whose words, grouped by
 # horizontal gaps, name at least two columns (``columns.header_field``).
 # The header's groups give the columns; the lines below are assigned to
 # them by x-centre until the table ends (a large vertical gap, a word
@@ -317,6 +323,7 @@ DEFAULT_SPACE = 0.28  # × font size: the word space when a page has too few gap
 ROW_GAP_FACTOR = 1.3  # × normal line pitch: a larger pitch starts a new row
 NORMAL_PITCH_CAP = 1.4  # × font size: the normal line pitch is at most this
 END_GAP = 3.2  # × font size: a larger baseline pitch ends the table
+SIZE_CHANGE = 0.2  # a body line whose font size differs more from the header's ends the table
 RULE_Y_CLUSTER = 1.0  # pt: rule pieces this close vertically are one rule
 RULE_JOIN = 1.5  # pt: collinear rule pieces this close horizontally are one rule
 SPAN_FIELDS = ("no", "sasaran")  # columns a merged cell fills down when no rules tell
@@ -581,18 +588,25 @@ def _body_lines(
     lines: list[Line],
     start: int,
     head_bottom: float,
-    head_base: float,
+    head_size: float,
     stops: list[float],
     space: float,
     vocab: frozenset[str],
 ) -> int:
-    """Index after the last line that may belong to the table (gaps, stops, headers)."""
+    """Index after the last line that may belong to the table.
+
+    The table ends before a line far below the one above it, a line set in
+    another font size than the header's (the heading of the next block), a
+    ruled table, or a new header.
+    """
     j = start
-    prev_base = head_base
+    prev_base = head_bottom
     while j < len(lines):
         ln = lines[j]
         base = _bottom(ln)
         if base - prev_base > END_GAP * _line_size(ln):
+            break
+        if abs(_line_size(ln) - head_size) > SIZE_CHANGE * head_size:
             break
         if any(head_bottom < s <= _bottom(ln) for s in stops):
             break
@@ -618,7 +632,7 @@ def _build_open(
     head_words = [w for ln in head for w in ln]
     head_top = min(_top(ln) for ln in head)
     head_bottom = max(_bottom(ln) for ln in head)
-    end = _body_lines(lines, i + k, head_bottom, head_bottom, stops, space, vocab)
+    end = _body_lines(lines, i + k, head_bottom, _line_size(head_words), stops, space, vocab)
     # the body ends at the first line with a word across a column boundary
     bounds: list[float] = []
     for _ in range(3):
