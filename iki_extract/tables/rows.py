@@ -141,13 +141,20 @@ def _continues_cell(prev: str, cur: str, raw: str) -> bool | None:
     return bool(nums) and nums[0] > 1 and _max_item(prev) == nums[0] - 1
 
 
-def is_continuation(prev: RawRow, cur: RawRow) -> bool:
-    """Whether ``cur`` (first row after a break) continues ``prev``."""
+def is_continuation(prev: RawRow, cur: RawRow, sasaran_owner: RawRow | None = None) -> bool:
+    """Whether ``cur`` (first row after a break) continues ``prev``.
+
+    ``sasaran_owner`` is the row whose (merged) SASARAN ``prev`` sits under: a
+    SASARAN cell after the break is compared with that text.
+    """
     if cur.get("no"):
         return False
     votes_cont = votes_fresh = 0
     for f in FIELDS:
-        v = _continues_cell(prev.get(f), cur.get(f), cur.raw_first.get(f, ""))
+        before = prev.get(f)
+        if f == "sasaran" and not before and sasaran_owner is not None:
+            before = sasaran_owner.get("sasaran")
+        v = _continues_cell(before, cur.get(f), cur.raw_first.get(f, ""))
         if v is True:
             votes_cont += 1
         elif v is False:
@@ -158,6 +165,8 @@ def is_continuation(prev: RawRow, cur: RawRow) -> bool:
     # has, and no FORMULASI of its own although the row above has one
     have = {f for f in FIELDS if cur.get(f)}
     prev_have = {f for f in FIELDS if prev.get(f)}
+    if "sumber_data" in have and not have & {"indikator", "formulasi"}:
+        return True  # a SUMBER DATA cannot open a row: the tail of a cut row
     if not have or {"sasaran", "indikator"} <= have:
         return False
     if have < prev_have and "formulasi" in prev_have - have:
@@ -184,7 +193,21 @@ def _carry_merged_sasaran(rows: list[RawRow], cur: RawRow) -> None:
     del cur.text["sasaran"]
 
 
-def _join(prev: RawRow, cur: RawRow) -> None:
+def _join(prev: RawRow, cur: RawRow, sasaran_owner: RawRow | None = None) -> None:
+    if cur.get("sasaran") and not prev.get("sasaran") and sasaran_owner is not None:
+        # the rest of a merged SASARAN: it belongs to the row that owns the merge
+        sasaran_owner.text["sasaran"] = fold(sasaran_owner.get("sasaran") + " " + cur.get("sasaran"))
+        sasaran_owner.lines["sasaran"] = sasaran_owner.lines.get("sasaran", []) + cur.lines.get(
+            "sasaran", []
+        )
+        cur = RawRow(
+            text={k: v for k, v in cur.text.items() if k != "sasaran"},
+            raw_first=cur.raw_first,
+            lines={k: v for k, v in cur.lines.items() if k != "sasaran"},
+            bars=cur.bars,
+            page=cur.page,
+            confidence=cur.confidence,
+        )
     for f, lines in cur.lines.items():
         if f in prev.lines:
             prev.lines[f] = prev.lines[f] + lines
@@ -248,8 +271,9 @@ def raw_rows(parts: list[Table]) -> tuple[list[RawRow], str | None]:
                 row.text["sasaran"] = pending_sasaran
                 row.lines["sasaran"] = [pending_sasaran]
             pending_sasaran = None
-            if first_data and pi > 0 and rows and is_continuation(rows[-1], row):
-                _join(rows[-1], row)
+            owner = next((r for r in reversed(rows) if r.get("sasaran")), None)
+            if first_data and pi > 0 and rows and is_continuation(rows[-1], row, owner):
+                _join(rows[-1], row, owner)
             else:
                 if first_data and pi > 0 and rows:
                     _carry_merged_sasaran(rows, row)
