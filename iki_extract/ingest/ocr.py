@@ -1,0 +1,439 @@
+"""OCR reader for scanned decrees (image-only PDFs, PNG/JPEG/TIFF) → the shared IR.
+
+Fills the same IR as the text and PDF readers (:mod:`.text`, :mod:`.pdf`):
+
+* each page image is cleaned (:mod:`.image_prep`: upright, deskewed,
+  background-normalised), its ruled tables found by morphology
+  (:mod:`.ocr_tables`), the ruling lines painted out, and the whole page read
+  once by Tesseract (``image_to_data``, LSTM engine, ``--psm 3``);
+* words inside a table go to their cell (one :class:`Table` per table part on
+  the page, in reading order), the others are grouped into lines by baseline
+  (a two-column signature block joins the line on its baseline), with a
+  ``TextLine(kind="blank")`` at paragraph gaps;
+* page numbers in the top/bottom margins are dropped; ``Σ`` becomes ``∑``;
+* ``confidence`` of a line or cell is the lowest word confidence (0–1).
+
+Coordinates are PDF points (1/72 in) like the PDF reader's: pixel positions
+scaled by ``72 / dpi``.  Tesseract's run time is bounded per call
+(:data:`TESSERACT_TIMEOUT`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import statistics
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from ..errors import InputError
+from ..model import Block, Document, Page, Table, TextLine
+from . import image_prep
+from .image_prep import TESSERACT_MISSING, PreparedPage, _lang_missing
+from .ocr_tables import (
+    assign_words,
+    erase_rules,
+    fill_grid,
+    find_grids,
+    scale_table,
+    snap_lines,
+)
+from .pdf_tables import group_lines, line_bbox, line_text
+
+TESSERACT_TIMEOUT = 120  # s per Tesseract call (one page)
+CELL_TIMEOUT = 20  # s per cell re-read
+MARGIN_BAND = 0.08  # share of the page height where page numbers are looked for
+BLANK_GAP = 1.2  # × line height: a larger gap between two lines is a paragraph break
+DEFAULT_DPI = 300
+SPECK = 0.35  # × median word height: a smaller box is a speck of dust, not a glyph
+A4_WIDTH_IN = 8.27
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:"
+    r"[-–—]?\s*\d{1,4}\s*[-–—]?"
+    r"|(?:halaman|hal\.?|page)\s*:?\s*\d{1,4}(?:\s*(?:dari|of|/)\s*\d{1,4})?"
+    r"|\d{1,4}\s*(?:dari|/)\s*\d{1,4}"
+    r")$",
+    re.I,
+)
+_BAR = re.compile(r"^[|¦]+$")
+_RULE_DEBRIS = re.compile(r"^[|¦!_\[\]{}—–=~]+$")
+# "x 100%" as Tesseract's ind model often reads it: "X 10046", "x 10096", "x 100 %"
+_PERCENT = re.compile(r"(?<![\w])[xX×*]\s*100\s*(?:%|96|46|40|9o|o/o|0/0|°/o)(?!\d)")
+
+
+def fix_ocr_text(s: str) -> str:
+    """OCR slips the later stages rely on: ``Σ`` → ``∑``, a misread ``x 100%``."""
+    return _PERCENT.sub("x 100%", s.replace("\u03a3", "\u2211"))
+
+
+@dataclass
+class OcrSettings:
+    """Knobs of the OCR reader."""
+
+    lang: str = "ind"
+    psm: int = 3
+    oem: int = 1
+    timeout: int = TESSERACT_TIMEOUT
+    reocr_cells: bool = True  # re-read poorly read cells alone with --psm 6
+    reocr_below: float = 0.6  # mean word confidence that triggers a cell re-read
+    fix_orientation: bool = True
+    deskew: bool = True
+
+
+# --------------------------------------------------------------------------
+# Tesseract
+# --------------------------------------------------------------------------
+
+
+def limit_threads() -> None:
+    """One OpenMP thread per Tesseract process (unless the caller chose otherwise).
+
+    Tesseract's OpenMP threads spin against each other on small machines: a
+    page takes 2-3× longer with the default.  Run pages in parallel processes
+    instead.  (pytesseract passes ``os.environ`` to Tesseract.)
+    """
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
+_LANGS: dict[str, set[str]] = {}
+
+
+def check_tesseract(path: Path | str, lang: str) -> None:
+    """Raise :class:`InputError` when the Tesseract binary or ``lang`` data is missing."""
+    import pytesseract
+
+    cmd = pytesseract.pytesseract.tesseract_cmd
+    exe = shutil.which(cmd)
+    if exe is None:
+        raise InputError(path, TESSERACT_MISSING)
+    if exe not in _LANGS:
+        try:
+            out = subprocess.run(
+                [exe, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise InputError(path, TESSERACT_MISSING) from exc
+        _LANGS[exe] = {ln.strip() for ln in (out.stdout + out.stderr).splitlines()}
+    missing = [x for x in lang.split("+") if x not in _LANGS[exe]]
+    if missing:
+        raise InputError(path, _lang_missing("+".join(missing)))
+
+
+def _tesseract_error(
+    path: Path | str, exc: BaseException, lang: str, what: str, timeout: float
+) -> InputError:
+    import pytesseract
+
+    if isinstance(exc, pytesseract.TesseractNotFoundError):
+        return InputError(path, TESSERACT_MISSING)
+    msg = " ".join(str(exc).split())
+    if isinstance(exc, RuntimeError) and "timeout" in msg.lower():
+        return InputError(path, f"OCR timed out on {what} (limit {timeout} s)")
+    if "Failed loading language" in msg or "Error opening data file" in msg:
+        return InputError(path, _lang_missing(lang))
+    return InputError(path, f"OCR failed on {what}: {msg[:120]}")
+
+
+def _ocr_words(
+    img: Image.Image,
+    settings: OcrSettings,
+    *,
+    psm: int | None = None,
+    offset: tuple[float, float] = (0.0, 0.0),
+    timeout: int | None = None,
+    path: Path | str = "<image>",
+    what: str = "page",
+) -> list[dict[str, Any]]:
+    """Tesseract's words on ``img`` as dicts (x0, top, x1, bottom in pixels, conf 0–1)."""
+    import pytesseract
+
+    limit_threads()
+    config = f"--oem {settings.oem} --psm {psm or settings.psm}"
+    try:
+        data = pytesseract.image_to_data(
+            img,
+            lang=settings.lang,
+            config=config,
+            output_type=pytesseract.Output.DICT,
+            timeout=timeout or settings.timeout,
+        )
+    except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, RuntimeError) as exc:
+        raise _tesseract_error(path, exc, settings.lang, what, timeout or settings.timeout) from exc
+    dx, dy = offset
+    words: list[dict[str, Any]] = []
+    for i, text in enumerate(data.get("text", [])):
+        text = (text or "").strip()
+        conf = float(data["conf"][i])
+        if not text or conf < 0:
+            continue
+        if _BAR.match(text) or (_RULE_DEBRIS.match(text) and conf < 60):
+            continue  # remains of a ruling line
+        x, y, w, h = (data[k][i] for k in ("left", "top", "width", "height"))
+        words.append(
+            {
+                "text": fix_ocr_text(text),
+                "x0": float(x) + dx,
+                "top": float(y) + dy,
+                "x1": float(x + w) + dx,
+                "bottom": float(y + h) + dy,
+                "conf": max(0.0, min(1.0, conf / 100.0)),
+            }
+        )
+    return _drop_specks(words)
+
+
+def _drop_specks(words: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop "words" that are dust: boxes far smaller than a glyph (``.``/``,`` kept)."""
+    if not words:
+        return words
+    med = statistics.median(w["bottom"] - w["top"] for w in words)
+    out = [
+        w
+        for w in words
+        if w["text"] in (".", ",") or max(w["x1"] - w["x0"], w["bottom"] - w["top"]) >= SPECK * med
+    ]
+    _set_sizes(out)
+    return out
+
+
+def _set_sizes(words: list[dict[str, Any]]) -> None:
+    """A font-size estimate per word (for baseline grouping and spacing).
+
+    A word box is ink height (x-height for "ini", more with capitals and
+    descenders); the page median over 0.75 approximates the font size.
+    """
+    if not words:
+        return
+    med = statistics.median(w["bottom"] - w["top"] for w in words)
+    base = max(med / 0.75, 1.0)
+    for w in words:
+        h = w["bottom"] - w["top"]
+        w["size"] = max(base, h / 0.9) if h > 1.6 * med else base
+
+
+# --------------------------------------------------------------------------
+# One page
+# --------------------------------------------------------------------------
+
+
+def _is_page_number(line: TextLine, height: float) -> bool:
+    if line.bbox is None or not _PAGE_NUMBER.match(line.text.strip()):
+        return False
+    top, bottom = line.bbox[1], line.bbox[3]
+    return bottom <= height * MARGIN_BAND or top >= height * (1 - MARGIN_BAND)
+
+
+def _with_blanks(blocks: list[Block], page_no: int) -> list[Block]:
+    """Insert blank separators where the vertical gap is a paragraph break."""
+    heights = [b.bbox[3] - b.bbox[1] for b in blocks if isinstance(b, TextLine) and b.bbox]
+    gaps = [
+        b.bbox[1] - a.bbox[3]
+        for a, b in zip(blocks, blocks[1:])
+        if isinstance(a, TextLine) and isinstance(b, TextLine) and a.bbox and b.bbox
+    ]
+    typical_gap = sorted(gaps)[len(gaps) // 4] if len(gaps) >= 3 else 0.0
+    default_h = statistics.median(heights) if heights else 10.0
+    out: list[Block] = []
+    prev: Block | None = None
+    for b in blocks:
+        if prev is not None and prev.bbox and b.bbox:
+            ph = prev.bbox[3] - prev.bbox[1] if isinstance(prev, TextLine) else default_h
+            bh = b.bbox[3] - b.bbox[1] if isinstance(b, TextLine) else default_h
+            h = max(ph, bh) if isinstance(prev, TextLine) and isinstance(b, TextLine) else bh
+            if isinstance(b, Table):
+                h = ph
+            gap = b.bbox[1] - prev.bbox[3]
+            if gap > max(BLANK_GAP * h, 1.5 * typical_gap):
+                out.append(TextLine(text="", page=page_no, kind="blank"))
+        out.append(b)
+        prev = b
+    while out and isinstance(out[-1], TextLine) and out[-1].kind == "blank":
+        out.pop()
+    return out
+
+
+def _scale_box(b: tuple[float, float, float, float], k: float) -> tuple[float, ...]:
+    return tuple(round(float(v) * k, 2) for v in b)
+
+
+def ocr_prepared(
+    prep: PreparedPage,
+    page_no: int,
+    *,
+    dpi: float = DEFAULT_DPI,
+    settings: OcrSettings | None = None,
+    path: Path | str = "<image>",
+) -> Page:
+    """OCR an already prepared page image into an IR :class:`Page` (``origin="ocr"``)."""
+    settings = settings or OcrSettings()
+    k = 72.0 / dpi
+    width, height = round(prep.width * k, 2), round(prep.height * k, 2)
+    if prep.blank:
+        return Page(number=page_no, blocks=[], width=width, height=height, origin="ocr")
+    grids = find_grids(prep.binary, dpi)
+    clean = erase_rules(prep.grey, prep.binary, dpi) if grids else prep.grey
+    words = _ocr_words(Image.fromarray(clean), settings, path=path, what=f"page {page_no}")
+    per_cell, free = assign_words(grids, words)
+
+    def reocr(box: tuple[float, float, float, float]) -> list[dict[str, Any]]:
+        pad = max(3, int(dpi / 60))
+        x0, y0 = int(box[0]) + pad, int(box[1]) + pad
+        x1, y1 = int(box[2]) - pad, int(box[3]) - pad
+        if x1 - x0 < 8 or y1 - y0 < 8:
+            return []
+        crop = np.full((y1 - y0 + 2 * pad, x1 - x0 + 2 * pad), 255, np.uint8)
+        crop[pad:-pad, pad:-pad] = clean[y0:y1, x0:x1]
+        return _ocr_words(
+            Image.fromarray(crop),
+            settings,
+            psm=6,
+            offset=(x0 - pad, y0 - pad),
+            timeout=CELL_TIMEOUT,
+            path=path,
+            what=f"page {page_no}",
+        )
+
+    blocks: list[Block] = []
+    for gi, g in enumerate(grids):
+        t = fill_grid(
+            g,
+            per_cell[gi],
+            page_no,
+            reocr=reocr if settings.reocr_cells else None,
+            reocr_below=settings.reocr_below,
+        )
+        for c in t.cells:
+            c.lines = [fix_ocr_text(x) for x in c.lines]
+        blocks.append(scale_table(t, k))
+    snap_lines(free)
+    for ws in group_lines(free):
+        text = fix_ocr_text(line_text(ws))
+        if not text:
+            continue
+        line = TextLine(
+            text=text,
+            page=page_no,
+            bbox=_scale_box(line_bbox(ws), k),
+            confidence=round(min(w["conf"] for w in ws), 3),
+        )
+        if not _is_page_number(line, height):
+            blocks.append(line)
+    blocks.sort(key=lambda b: (b.bbox[1] if b.bbox else 0.0, b.bbox[0] if b.bbox else 0.0))
+    return Page(
+        number=page_no,
+        blocks=_with_blanks(blocks, page_no),
+        width=width,
+        height=height,
+        origin="ocr",
+    )
+
+
+def ocr_page(
+    img: Image.Image,
+    page_no: int = 1,
+    *,
+    lang: str = "ind",
+    dpi: float = DEFAULT_DPI,
+    settings: OcrSettings | None = None,
+    path: Path | str = "<image>",
+) -> Page:
+    """OCR one page image into an IR :class:`Page` (``origin="ocr"``).
+
+    ``dpi`` is the image's resolution (for page units and size thresholds).
+    """
+    settings = settings or OcrSettings(lang=lang)
+    prep = image_prep.prepare(
+        img, fix_orientation=settings.fix_orientation, deskew=settings.deskew, lang=settings.lang
+    )
+    return ocr_prepared(prep, page_no, dpi=dpi, settings=settings, path=path)
+
+
+# --------------------------------------------------------------------------
+# Files
+# --------------------------------------------------------------------------
+
+
+def image_dpi(img: Image.Image, default: float = DEFAULT_DPI) -> float:
+    """The image's resolution: its own metadata, else guessed from an A4 width."""
+    info = img.info.get("dpi")
+    try:
+        d = float(info[0]) if info else 0.0
+    except (TypeError, ValueError, IndexError):
+        d = 0.0
+    if 100 <= d <= 1200:
+        return d
+    guess = min(img.size) / A4_WIDTH_IN
+    return guess if 100 <= guess <= 1200 else float(default)
+
+
+def read_images(
+    path: Path | str,
+    data: bytes,
+    *,
+    lang: str = "ind",
+    dpi: int = DEFAULT_DPI,
+    settings: OcrSettings | None = None,
+) -> Document:
+    """Read a PNG/JPEG/TIFF (every TIFF frame a page) into a :class:`Document`."""
+    settings = settings or OcrSettings(lang=lang)
+    check_tesseract(path, settings.lang)
+    pages: list[Page] = []
+    for i, img in enumerate(image_prep.load_images(path, data), start=1):
+        page_dpi = image_dpi(img, dpi)
+        pages.append(ocr_page(img, i, dpi=page_dpi, settings=settings, path=path))
+        img.close()
+    if not pages:
+        raise InputError(path, "image has no pages")
+    return Document(source_file=Path(path).name, pages=pages, origin="ocr")
+
+
+def ocr_pdf_pages(
+    path: Path | str,
+    data: bytes,
+    pages: list[int] | None = None,
+    *,
+    dpi: int = DEFAULT_DPI,
+    password: str | None = None,
+    lang: str = "ind",
+    settings: OcrSettings | None = None,
+) -> dict[int, Page]:
+    """Rasterise and OCR the given 1-based pages of a PDF (all when ``None``).
+
+    Pages are rendered and read one at a time, so memory stays flat.
+    """
+    import pypdfium2 as pdfium
+
+    from .pdf import ENCRYPTED
+
+    settings = settings or OcrSettings(lang=lang)
+    check_tesseract(path, settings.lang)
+    try:
+        pdf = pdfium.PdfDocument(data, password=password)
+    except pdfium.PdfiumError as exc:
+        msg = str(exc).lower()
+        if "password" in msg:
+            raise InputError(path, ENCRYPTED) from exc
+        raise InputError(path, f"corrupt PDF: {' '.join(str(exc).split())[:120]}") from exc
+    out: dict[int, Page] = {}
+    try:
+        n = len(pdf)
+        wanted = list(range(1, n + 1)) if pages is None else list(pages)
+        for no in wanted:
+            if not 1 <= no <= n:
+                raise InputError(path, f"page {no} out of range (PDF has {n} pages)")
+            try:
+                img, page_dpi = image_prep.render_page(pdf, no - 1, dpi)
+            except pdfium.PdfiumError as exc:
+                raise InputError(path, f"cannot render page {no}: {exc}") from exc
+            out[no] = ocr_page(img, no, dpi=page_dpi, settings=settings, path=path)
+            img.close()
+    finally:
+        pdf.close()
+    return out
