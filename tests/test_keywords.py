@@ -39,3 +39,21 @@ def test_only_ocr_pages_are_corrected():
     doc = Document(source_file="s.pdf", pages=[Page(number=1, blocks=parse_text(text), origin="ocr")])
     (d,) = extract_document(doc)
     assert d.menimbang == ["bahwa satu;"]
+
+
+@pytest.mark.parametrize(
+    "raw, fixed",
+    [
+        ("Mengingat 1 1. Undang-Undang", "Mengingat : 1. Undang-Undang"),
+        ("3. Fungsi 1 penyiapan bahan", "3. Fungsi : penyiapan bahan"),
+        ("2. Tugas :.- Memimpin", "2. Tugas : - Memimpin"),
+        ("2. Tugas 1.- menyusun", "2. Tugas : - menyusun"),
+        ("“4. Jabatan : KASI", "4. Jabatan : KASI"),
+        ("Cc. bahwa dalam", "c. bahwa dalam"),
+        ("2. Tugas : -. Menyiapkan", "2. Tugas : - Menyiapkan"),
+    ],
+)
+def test_ocr_line_slips(raw, fixed):
+    from iki_extract.normalize.keywords import clean_ocr_line
+
+    assert clean_ocr_line(raw) == fixed

@@ -5,7 +5,7 @@ Fills the same IR as the text and PDF readers (:mod:`.text`, :mod:`.pdf`):
 * each page image is cleaned (:mod:`.image_prep`: upright, deskewed,
   background-normalised), its ruled tables found by morphology
   (:mod:`.ocr_tables`), the ruling lines painted out, and the whole page read
-  once by Tesseract (``image_to_data``, LSTM engine, ``--psm 3``);
+  once by Tesseract (``image_to_data``, LSTM engine, ``--psm 4``);
 * words inside a table go to their cell (one :class:`Table` per table part on
   the page, in reading order), the others are grouped into lines by baseline
   (a two-column signature block joins the line on its baseline), with a
@@ -78,7 +78,7 @@ class OcrSettings:
     """Knobs of the OCR reader."""
 
     lang: str = "ind"
-    psm: int = 3
+    psm: int = 4  # one column of variable-size lines: keeps hanging-indent markers ("b.", ":")
     oem: int = 1
     timeout: int = TESSERACT_TIMEOUT
     reocr_cells: bool = True  # re-read poorly read cells alone with --psm 6

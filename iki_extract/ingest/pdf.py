@@ -9,7 +9,9 @@ export stages work unchanged:
   line); a ``TextLine(kind="blank")`` where the gap between two lines is a
   paragraph break;
 * ruled tables: one :class:`Table` per table part on a page, in reading order
-  among the text lines (see :mod:`.pdf_tables`);
+  among the text lines (see :mod:`.pdf_tables`); where the ruling lines give no
+  table, tables without vertical rules (or any rules) are found from their
+  header wording and column layout;
 * page furniture dropped: page numbers in the top/bottom margins and lines
   repeated at the same place on most pages (running headers/footers).
 

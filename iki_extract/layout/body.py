@@ -54,18 +54,35 @@ def collect_items(lines: list[TextLine]) -> list[str]:
     """Items of a lettered/numbered/bulleted list; marker-less lines continue."""
     items: list[str] = []
     marked = False  # once items carry markers, a marker-less line is a wrapped line
+    right = max((ln.bbox[2] for ln in lines if ln.bbox), default=None)
+    left = min((ln.bbox[0] for ln in lines if ln.bbox), default=None)
+    prev: TextLine | None = None
     for ln in lines:
         t = ln.text.strip()
         if not t or is_catchword(t):
             continue
+        ended = _paragraph_ended(prev, right, left)
+        prev = ln
         if has_item_marker(t) or ln.kind == "item" or not items:
             marked = marked or has_item_marker(t) or ln.kind == "item"
             items.append(strip_item_marker(t))
+        elif ended:
+            items.append(t)  # the line above stopped short: a new item whose bullet was lost
         elif marked or is_continuation(items[-1], t):
             items[-1] = items[-1] + " " + t
         else:
             items.append(t)
     return [fold(i) for i in items if fold(i)]
+
+
+def _paragraph_ended(prev: TextLine | None, right: float | None, left: float | None) -> bool:
+    """Whether ``prev`` ends its paragraph: it stops with ``; . ,`` well short of
+    the right edge the list's lines reach (a wrapped line runs to the edge)."""
+    if prev is None or prev.bbox is None or right is None or left is None:
+        return False
+    width = right - left
+    short = right - prev.bbox[2] > 0.15 * width
+    return short and prev.text.rstrip().endswith((";", ".", ",", ":"))
 
 
 def _pangkat_re() -> re.Pattern[str]:

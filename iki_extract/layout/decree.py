@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 
 from .. import rules
 from ..model import Block, Decree, Document, Jabatan, Table, TextLine
-from ..normalize.keywords import correct_label
+from ..normalize.keywords import clean_ocr_line
 from ..normalize.text import fold
 from ..tables.rows import reconstruct
 from .body import parse_body
@@ -280,7 +280,7 @@ def _navigable_blocks(doc: Document) -> list[Block]:
     for page in doc.pages:
         for b in page.blocks:
             if page.origin == "ocr" and isinstance(b, TextLine) and b.text:
-                fixed = correct_label(b.text)
+                fixed = clean_ocr_line(b.text)
                 if fixed != b.text:
                     b = replace(b, text=fixed)
             out.append(b)

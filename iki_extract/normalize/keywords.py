@@ -59,6 +59,37 @@ def _best(candidate: str) -> tuple[str | None, int]:
     return best
 
 
+_JUNK_LEAD = re.compile(r"^[\s“”\"'‘’`„«»]+(?=\S)")
+# a colon OCR read as "1", "l", "I", "|", "!", ";" or ".", standing alone after a label
+_COLON_SLIP = re.compile(r"^\s*(?:[1lI|!i;](?![.)\w])|[1lI|!i;]?\s*:?\s*[.,;]*(?=\s*[-–•❖]))\s*")
+_DOUBLED_MARKER = re.compile(r"^([A-Za-z])([A-Za-z])\.(?=\s)")
+
+
+def clean_ocr_line(line: str) -> str:
+    """Structural OCR slips at the start of a line, body text untouched.
+
+    Leading quote specks go (``“4. Jabatan``), a doubled item letter is one
+    letter (``Cc. bahwa`` → ``c. bahwa``), and a misread colon after a label is a
+    colon again (``Fungsi 1 - ...`` → ``FUNGSI : - ...``, see :func:`correct_label`).
+    """
+    line = _JUNK_LEAD.sub("", line)
+    m = _DOUBLED_MARKER.match(line)
+    if m and m.group(1).lower() == m.group(2).lower():
+        line = m.group(1).lower() + line[2:]
+    return correct_label(line)
+
+
+def _fix_colon(after: str) -> str:
+    """The text after a label, with an OCR'd colon restored (``" 1 1. Undang"`` → ``" : 1. Undang"``)."""
+    if re.match(r"^\s*:", after):
+        out = re.sub(r"^\s*:\s*[.,;]*\s*", " : ", after, count=1)
+    else:
+        m = _COLON_SLIP.match(after)
+        out = " : " + after[m.end() :] if m and m.group(0).strip() else after
+    # a bullet with a speck after it ("-. Menyiapkan")
+    return re.sub(r"^ : ([-–•])\s*[.,]\s*", r" : \1 ", out)
+
+
 def correct_label(line: str) -> str:
     """``"Menimbanq : a. bahwa"`` → ``"MENIMBANG : a. bahwa"``; other lines unchanged."""
     m = _LEAD.match(line)
@@ -77,8 +108,12 @@ def correct_label(line: str) -> str:
         if not re.fullmatch(r"[A-Za-z0-9|!]+(?:\s[A-Za-z0-9|!]+)*", candidate):
             continue
         after = rest[span_end:]
-        stands_alone = not after.strip() or re.match(r"^\s*[:;.]", after) or re.match(
-            r"^\s+(?:[a-z]|\d{1,2})[.)]\s", after
+        fixed_after = _fix_colon(after)
+        stands_alone = (
+            not after.strip()
+            or fixed_after != after
+            or re.match(r"^\s*[:;.]", after)
+            or re.match(r"^\s+(?:[a-z]|\d{1,2})[.)]\s", after)
         )
         if not stands_alone:
             continue
@@ -87,7 +122,8 @@ def correct_label(line: str) -> str:
         upperish = sum(c.isupper() for c in candidate) > len(candidate) / 2
         kw, dist = _best(candidate if upperish else candidate.replace("l", "L"))
         if kw and dist <= max_edits(len(kw)):
-            if candidate.upper() == kw:
+            if candidate.upper() == kw and fixed_after == after:
                 return line
-            return lead + kw + after
+            out = lead + (candidate if candidate.upper() == kw else kw) + fixed_after
+            return out.rstrip() if not line.endswith(" ") else out
     return line
