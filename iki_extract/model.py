@@ -280,3 +280,38 @@ class Decree:
                 for j in self.jabatan
             ],
         }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Decree":
+        """The inverse of :meth:`to_dict` (e.g. to rebuild tables from JSON files).
+
+        Keys this version does not know are ignored, so older or newer JSON loads.
+        """
+
+        def pick(klass, data: dict | None) -> dict:
+            names = klass.__dataclass_fields__
+            return {k: v for k, v in (data or {}).items() if k in names}
+
+        h = dict(d.get("header") or {})
+        signer = Penandatangan(**pick(Penandatangan, h.pop("penandatangan", None)))
+        source = d.get("source") or {}
+        return cls(
+            kind=d.get("kind") or "OTHER",
+            source_file=source.get("file") or "",
+            pages=list(source.get("pages") or []),
+            header=Header(**pick(Header, h), penandatangan=signer),
+            menimbang=list(d.get("menimbang") or []),
+            mengingat=list(d.get("mengingat") or []),
+            diktum=[Diktum(**pick(Diktum, x)) for x in d.get("diktum") or []],
+            tembusan=list(d.get("tembusan") or []),
+            jabatan=[
+                Jabatan(
+                    **{k: v for k, v in pick(Jabatan, j).items() if k != "indikator"},
+                    indikator=[IndikatorRow(**pick(IndikatorRow, r)) for r in j.get("indikator") or []],
+                )
+                for j in d.get("jabatan") or []
+            ],
+            decree_id=d.get("decree_id") or "",
+            mengingat_refs=list(d.get("mengingat_refs") or []),
+        )
+

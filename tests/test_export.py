@@ -266,3 +266,14 @@ def test_unmatched_jabatan_report(tmp_path: Path):
     assert report.loc[0, "n"] == 1 and report.loc[0, "best_score"] == 41.0
     write_tables(frames, tmp_path)
     assert (tmp_path / "unmatched_jabatan.csv").read_text(encoding="utf-8").startswith("jabatan,")
+
+
+def test_decree_from_dict_round_trip():
+    d = make_decree()
+    d.mengingat_refs = [{"jenis": "Undang-Undang", "key": "UU 23/2014"}, None]
+    d.header.kode_kecamatan = "35.07.23"
+    d.jabatan[0].indikator[0].indikator_type = "jumlah"
+    data = d.to_dict()
+    assert Decree.from_dict(data).to_dict() == data
+    data["header"]["unknown_future_key"] = 1  # newer JSON still loads
+    assert Decree.from_dict(data).header.kode_kecamatan == "35.07.23"

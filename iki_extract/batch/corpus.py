@@ -35,7 +35,7 @@ import pandas as pd
 
 from ..export import TABLE_NAMES, atomic_write, to_frames
 from ..export.json_out import DECREES_SUBDIR, atomic_write_text
-from ..model import Decree, Diktum, Header, IndikatorRow, Jabatan, Penandatangan
+from ..model import Decree
 from .dedupe import DEFAULT_THRESHOLD, find_duplicates
 from .manifest import Manifest
 
@@ -172,34 +172,7 @@ def corpus_frames(decrees: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
 
 def decree_from_dict(d: dict[str, Any]) -> Decree:
     """Rebuild a :class:`Decree` from its ``to_dict()`` form (the JSON files)."""
-    h = d.get("header") or {}
-    p = h.get("penandatangan") or {}
-    header_fields = {k: v for k, v in h.items() if k != "penandatangan"}
-    source = d.get("source") or {}
-    return Decree(
-        kind=d.get("kind") or "OTHER",
-        source_file=source.get("file") or "",
-        pages=list(source.get("pages") or []),
-        header=Header(**header_fields, penandatangan=Penandatangan(**p)),
-        menimbang=list(d.get("menimbang") or []),
-        mengingat=list(d.get("mengingat") or []),
-        diktum=[Diktum(**x) for x in d.get("diktum") or []],
-        tembusan=list(d.get("tembusan") or []),
-        jabatan=[
-            Jabatan(
-                jabatan=j.get("jabatan") or "",
-                tugas=list(j.get("tugas") or []),
-                fungsi=list(j.get("fungsi") or []),
-                indikator=[IndikatorRow(**r) for r in j.get("indikator") or []],
-                jabatan_canonical=j.get("jabatan_canonical"),
-                jabatan_level=j.get("jabatan_level"),
-                jabatan_unit=j.get("jabatan_unit"),
-                jabatan_match_score=j.get("jabatan_match_score"),
-            )
-            for j in d.get("jabatan") or []
-        ],
-        decree_id=d.get("decree_id") or "",
-    )
+    return Decree.from_dict(d)
 
 
 def _prune(folder: Path, keep: set[str]) -> None:
