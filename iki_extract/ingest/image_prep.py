@@ -288,7 +288,7 @@ def detect_orientation(img: Image.Image, *, lang: str = "ind", timeout: int = OS
     import pytesseract
 
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # see ocr.limit_threads
-    small = _shrink(img, 2400)
+    small = _shrink(img, 1600)  # as reliable as full size here, and about 40% faster
     try:
         osd = pytesseract.image_to_osd(
             small,

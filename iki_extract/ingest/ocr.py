@@ -51,6 +51,8 @@ CELL_TIMEOUT = 20  # s per cell re-read
 MARGIN_BAND = 0.08  # share of the page height where page numbers are looked for
 BLANK_GAP = 1.2  # × line height: a larger gap between two lines is a paragraph break
 DEFAULT_DPI = 300
+UPRIGHT_MIN_LINES = 8  # a page with this many lines ...
+UPRIGHT_MIN_CONF = 0.6  # ... whose median line confidence is this high reads upright
 SPECK = 0.35  # × median word height: a smaller box is a speck of dust, not a glyph
 A4_WIDTH_IN = 8.27
 
@@ -349,10 +351,26 @@ def ocr_page(
     ``dpi`` is the image's resolution (for page units and size thresholds).
     """
     settings = settings or OcrSettings(lang=lang)
-    prep = image_prep.prepare(
-        img, fix_orientation=settings.fix_orientation, deskew=settings.deskew, lang=settings.lang
+    # Most pages are upright: read first, and ask Tesseract's orientation detection
+    # (about half a second a page) only when the page did not read well.
+    prep = image_prep.prepare(img, fix_orientation=False, deskew=settings.deskew, lang=settings.lang)
+    page = ocr_prepared(prep, page_no, dpi=dpi, settings=settings, path=path)
+    if not settings.fix_orientation or prep.blank or _reads_upright(page):
+        return page
+    turned = image_prep.prepare(
+        img, fix_orientation=True, deskew=settings.deskew, lang=settings.lang
     )
-    return ocr_prepared(prep, page_no, dpi=dpi, settings=settings, path=path)
+    if not turned.rotation:
+        return page
+    return ocr_prepared(turned, page_no, dpi=dpi, settings=settings, path=path)
+
+
+def _reads_upright(page: Page) -> bool:
+    """A page read with confident words in quantity: no need to test its orientation."""
+    confs = [b.confidence for b in page.blocks if isinstance(b, TextLine) and b.text]
+    confs += [c.confidence for b in page.blocks if isinstance(b, Table) for c in b.cells]
+    confs = [c for c in confs if c is not None]
+    return len(confs) >= UPRIGHT_MIN_LINES and statistics.median(confs) >= UPRIGHT_MIN_CONF
 
 
 # --------------------------------------------------------------------------

@@ -66,7 +66,7 @@ def collect_items(lines: list[TextLine]) -> list[str]:
         if has_item_marker(t) or ln.kind == "item" or not items:
             marked = marked or has_item_marker(t) or ln.kind == "item"
             items.append(strip_item_marker(t))
-        elif ended:
+        elif ended and (t[0].isupper() or prev_ended_punct(items[-1])):
             items.append(t)  # the line above stopped short: a new item whose bullet was lost
         elif marked or is_continuation(items[-1], t):
             items[-1] = items[-1] + " " + t
@@ -76,13 +76,18 @@ def collect_items(lines: list[TextLine]) -> list[str]:
 
 
 def _paragraph_ended(prev: TextLine | None, right: float | None, left: float | None) -> bool:
-    """Whether ``prev`` ends its paragraph: it stops with ``; . ,`` well short of
-    the right edge the list's lines reach (a wrapped line runs to the edge)."""
+    """Whether ``prev`` ends its paragraph: it stops well short of the right edge the
+    list's lines reach (a wrapped line runs nearly to the edge), the more clearly so
+    when it ends with ``; . , :``."""
     if prev is None or prev.bbox is None or right is None or left is None:
         return False
-    width = right - left
-    short = right - prev.bbox[2] > 0.15 * width
-    return short and prev.text.rstrip().endswith((";", ".", ",", ":"))
+    gap = (right - prev.bbox[2]) / max(right - left, 1.0)
+    punctuated = prev.text.rstrip().endswith((";", ".", ",", ":"))
+    return gap > (0.15 if punctuated else 0.25)
+
+
+def prev_ended_punct(item: str) -> bool:
+    return item.rstrip().endswith((";", "."))
 
 
 def _pangkat_re() -> re.Pattern[str]:

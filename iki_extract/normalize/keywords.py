@@ -46,6 +46,14 @@ def keyword_list() -> tuple[str, ...]:
     return tuple(sorted({w.upper() for w in words if len(w) >= 4}, key=len, reverse=True))
 
 
+@lru_cache(maxsize=1)
+def _block_labels() -> frozenset[str]:
+    kw = rules.keywords()
+    return frozenset(
+        str(w).upper() for key in ("jabatan_label", "tugas_label", "fungsi_label") for w in kw[key]
+    )
+
+
 def _best(candidate: str) -> tuple[str | None, int]:
     """The closest keyword and its edit distance (after fixing OCR confusions)."""
     cand = candidate.translate(_LOWER_L).upper().translate(_CONFUSIONS)
@@ -109,6 +117,20 @@ def correct_label(line: str) -> str:
             continue
         after = rest[span_end:]
         fixed_after = _fix_colon(after)
+        kw_guess = _best(candidate)[0]
+        if (
+            fixed_after == after
+            and not after.lstrip().startswith(":")
+            and kw_guess in _block_labels()
+            and candidate[:1].isupper()
+        ):
+            # a block label whose colon OCR lost: numbered ("3. Fungsi Penyusunan ..."),
+            # or followed only by a speck where a "-" stood ("Fungsi NG")
+            tail = after.strip()
+            if tail and len(tail) <= 3 and not tail.isdigit():
+                fixed_after = " : -"
+            elif tail and re.search(r"\d", lead):
+                fixed_after = " : " + tail
         stands_alone = (
             not after.strip()
             or fixed_after != after
