@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="output folder (created if missing)",
     )
     ext.add_argument("--password", default=None, help="password for encrypted PDFs")
+    _add_ocr_options(ext)
     ext.add_argument(
         "-q",
         "--quiet",
@@ -56,6 +57,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_batch_parser(sub)
     return parser
+
+
+def _add_ocr_options(p: argparse.ArgumentParser) -> None:
+    """Options of the scan path (images, PDF pages without a usable text layer)."""
+    p.add_argument("--no-ocr", action="store_true", help="do not OCR scans (report them instead)")
+    p.add_argument("--dpi", type=int, default=300, help="rasterising resolution for OCR (300)")
+    p.add_argument("--lang", default="ind", help="Tesseract language(s), e.g. ind or ind+eng")
+
+
+def ocr_settings(args: argparse.Namespace):
+    from .ingest.route import OcrSettings
+
+    return OcrSettings(enabled=not args.no_ocr, dpi=args.dpi, lang=args.lang)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -88,7 +102,12 @@ def cmd_extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     reporter = _Reporter(len(inputs), quiet=args.quiet, stream=sys.stderr)
     try:
         summary = extract_to(
-            args.paths, args.out, password=args.password, on_file=reporter.on_file, inputs=inputs
+            args.paths,
+            args.out,
+            password=args.password,
+            on_file=reporter.on_file,
+            inputs=inputs,
+            ocr=ocr_settings(args),
         )
     finally:
         reporter.close()

@@ -80,3 +80,12 @@ def test_awkward_scans_never_stop_a_run(tmp_path, capsys):
     assert len(upside["jabatan"]) == 1 and upside["jabatan"][0]["indikator"]
     assert by_file["english.png"]["kind"] == "OTHER" and not by_file["english.png"]["jabatan"]
     assert "fax.pdf" in by_file  # read (poorly, at 72 dpi) without failing
+
+
+def test_no_ocr_option_reports_scans(tmp_path, capsys):
+    born = tmp_path / "small.pdf"
+    render_decree_pdf(_small_decree(), born, variant="a4-portrait")
+    simulate_scan(born, tmp_path / "in" / "scan.pdf", level="light", seed=1)
+    code = main(["extract", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--no-ocr", "-q"])
+    assert code == 1
+    assert "scan.pdf: no text layer: needs OCR" in capsys.readouterr().err

@@ -90,4 +90,4 @@ def _ocr(
 ) -> dict[int, Page]:
     from .ocr import ocr_pdf_pages
 
-    return ocr_pdf_pages(path, data, pages, dpi=ocr.dpi, password=password)
+    return ocr_pdf_pages(path, data, pages, dpi=ocr.dpi, password=password, lang=ocr.lang)
