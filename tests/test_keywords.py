@@ -57,3 +57,12 @@ def test_ocr_line_slips(raw, fixed):
     from iki_extract.normalize.keywords import clean_ocr_line
 
     assert clean_ocr_line(raw) == fixed
+
+
+def test_lost_item_number_dot_and_percent_slips():
+    from iki_extract.ingest.ocr_tables import fix_ocr_line
+    from iki_extract.normalize.keywords import clean_ocr_line
+
+    assert clean_ocr_line(". Jabatan : BENDAHARA") == "Jabatan : BENDAHARA"
+    assert fix_ocr_line("1. 100 Yo dari peserta 2. 100 Yo") == "1. 100 % dari peserta 2. 100 %"
+    assert fix_ocr_line("Yogyakarta 100") == "Yogyakarta 100"

@@ -41,6 +41,7 @@ from .ocr_tables import (
     erase_rules,
     fill_grid,
     find_grids,
+    fix_ocr_line,
     scale_table,
     snap_lines,
 )
@@ -316,7 +317,7 @@ def ocr_prepared(
         blocks.append(scale_table(t, k))
     snap_lines(free)
     for ws in group_lines(free):
-        text = fix_ocr_text(line_text(ws))
+        text = fix_ocr_line(fix_ocr_text(line_text(ws)))
         if not text:
             continue
         line = TextLine(

@@ -22,6 +22,7 @@ All geometry here is in image pixels; :func:`words_to_points` and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -316,9 +317,19 @@ def fill_grid(
         cell.page = page_no
         snap_lines(ws)
         fill_cell(cell, ws, grid.bars)
+        cell.lines = [fix_ocr_line(t) for t in cell.lines]
         cell.confidence = round(min(w["conf"] for w in ws), 3) if ws else None
     cells = sorted(grid.cells, key=lambda c: (c.row, c.col))
     return Table(cells=cells, n_rows=grid.n_rows, n_cols=grid.n_cols, page=page_no, bbox=grid.bbox)
+
+
+# "%" read as "Yo", "o/o", ... after a number ("100 Yo dari peserta")
+_PCT_SLIP = re.compile(r"(?<=\d)\s*(?:Yo|yo|Vo|vo|%o|o/o|0/0|°/o|9o)(?![\w/])")
+
+
+def fix_ocr_line(s: str) -> str:
+    """Line-level OCR slips: a percent sign read as letters after a number."""
+    return _PCT_SLIP.sub(" %", s)
 
 
 def scale_table(table: Table, k: float) -> Table:

@@ -67,7 +67,8 @@ def _best(candidate: str) -> tuple[str | None, int]:
     return best
 
 
-_JUNK_LEAD = re.compile(r"^[\s“”\"'‘’`„«»]+(?=\S)")
+# quote specks, or the dot left of a lost item number (". Jabatan : ...")
+_JUNK_LEAD = re.compile(r"^(?:[\s“”\"'‘’`„«»]+|[.,]\s+)(?=\S)")
 # a colon OCR read as "1", "l", "I", "|", "!", ";" or ".", standing alone after a label
 _COLON_SLIP = re.compile(r"^\s*(?:[1lI|!i;](?![.)\w])|[1lI|!i;]?\s*:?\s*[.,;]*(?=\s*[-–•❖]))\s*")
 _DOUBLED_MARKER = re.compile(r"^([A-Za-z])([A-Za-z])\.(?=\s)")
