@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from .. import rules
 from ..model import Header
 from ..normalize.text import fold, title_case
 from .patterns import patterns
@@ -11,7 +13,15 @@ from .patterns import patterns
 _REGION = re.compile(r"\b(?P<kind>KABUPATEN|KOTA)\s*(?P<name>[A-Z][A-Za-z .'-]*)", re.I)
 _PEMERINTAH = re.compile(r"PEMERINTAH\s*(?P<kind>KABUPATEN|KOTA)\s*(?P<name>[A-Za-z .'-]+)", re.I)
 _KECAMATAN = re.compile(r"\bKECAMATAN\s+(?P<name>[A-Za-z .'-]+)", re.I)
-_ISSUER = re.compile(r"^(?P<office>CAMAT|BUPATI|WALIKOTA|WALI KOTA|LURAH|KEPALA\s+[A-Z ]+?)\s+(?P<name>[A-Za-z .'-]+?)\s*,?\s*$", re.I)
+
+
+@lru_cache(maxsize=1)
+def _issuer_re() -> re.Pattern[str]:
+    offices = sorted(rules.keywords()["issuer_offices"], key=len, reverse=True)
+    alt = "|".join(re.escape(o).replace(r"\ ", r"\s+") for o in offices)
+    return re.compile(
+        rf"^(?P<office>{alt}|KEPALA\s+[A-Z ]+?)\s+(?P<name>[A-Za-z .'-]+?)\s*,?\s*$", re.I
+    )
 _TAHUN = re.compile(r"\bTAHUN\s*(?:ANGGARAN\s*)?(?P<y>(?:19|20)\d{2})\b", re.I)
 _STOP_REGION = re.compile(r"\s+(?:KECAMATAN|KABUPATEN|KOTA|PROVINSI|NOMOR|TENTANG)\b.*$", re.I)
 
@@ -33,7 +43,7 @@ def parse_nomor(text: str) -> str | None:
 
 def _issuer(line: str) -> tuple[str, str] | None:
     """("Camat", "Karangploso") from "CAMAT KARANGPLOSO KOTA X,"."""
-    m = _ISSUER.match(fold(line))
+    m = _issuer_re().match(fold(line))
     if not m:
         return None
     office = title_case(m.group("office"))

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from .. import rules
 from ..model import Cell, IndikatorRow, Table
 from ..normalize.text import fold, strip_bullet
 from .align import align_part
@@ -29,7 +31,13 @@ from .formula import formula_text
 
 _BULLET_START = re.compile(r"^\s*(?:[❖•●▪◦·►➢*]|[-–—](?=\s))")
 _ITEM_NUM = re.compile(r"(?:^|\s)(\d{1,2})[.)]\s")
-_OPEN_END = re.compile(r"(?:,|-|\b(?:dan|yang|dalam|di|ke|dari|pada|untuk|atau|serta|dengan))\s*$", re.I)
+
+
+@lru_cache(maxsize=1)
+def _open_end() -> re.Pattern[str]:
+    """A text that stops mid-sentence: a comma, hyphen or connective at its end."""
+    words = "|".join(re.escape(w) for w in rules.keywords()["continuation_words"])
+    return re.compile(rf"(?:,|-|\b(?:{words}))\s*$", re.I)
 
 
 @dataclass
@@ -134,7 +142,7 @@ def _continues_cell(prev: str, cur: str, raw: str) -> bool | None:
         return _max_item(prev) == k - 1
     if cur[0].islower() or cur[0] in "(,;":
         return True
-    if prev and _OPEN_END.search(prev):
+    if prev and _open_end().search(prev):
         return True
     # the tail of an item, then the next number of the list above ("... PD 10. ...")
     nums = [int(x.group(1)) for x in _ITEM_NUM.finditer(" " + cur)]
