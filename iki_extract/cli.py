@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
+from .progress import BarOrLines, isatty
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -115,13 +116,13 @@ def cmd_extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     return EXIT_OK if summary.failed == 0 else EXIT_FAILED
 
 
-class _Reporter:
+class _Reporter(BarOrLines):
     """Progress for ``extract``: a tqdm bar on a terminal, plain lines otherwise."""
 
     def __init__(self, total: int, *, quiet: bool, stream: TextIO) -> None:
         self.total, self.quiet, self.stream, self.done = total, quiet, stream, 0
         self.bar = None
-        if not quiet and total > 1 and _isatty(stream):
+        if not quiet and total > 1 and isatty(stream):
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, file=stream, unit="file", leave=False)
@@ -129,28 +130,12 @@ class _Reporter:
     def on_file(self, result: Any) -> None:
         self.done += 1
         if result.error is not None:
-            self._write(result.error)
+            self.write(result.error)
         elif not self.quiet and self.bar is None:
-            self._write(f"[{self.done}/{self.total}] {result.line()}")
+            self.write(f"[{self.done}/{self.total}] {result.line()}")
         if self.bar is not None:
             self.bar.update(1)
 
-    def _write(self, line: str) -> None:
-        if self.bar is not None:
-            self.bar.write(line, file=self.stream)
-        else:
-            print(line, file=self.stream, flush=True)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
-def _isatty(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 # -- batch ---------------------------------------------------------------------

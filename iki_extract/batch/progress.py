@@ -6,10 +6,12 @@ import sys
 import time
 from typing import Any, TextIO
 
+from ..progress import BarOrLines, isatty
+
 _BAR_FORMAT = "{l_bar}{bar}| {n_fmt}/{total_fmt} files [{elapsed}<{remaining}{postfix}]"
 
 
-class Progress:
+class Progress(BarOrLines):
     """Counts files, pages and failures; shows pages/s and the ETA.
 
     On a terminal: one live bar (files, pages, pages/s, failures, ETA).  Not on a
@@ -29,7 +31,7 @@ class Progress:
         self.quiet = quiet
         self.done = self.failed = self.pages = 0
         self.start = time.perf_counter()
-        use_bar = _isatty(self.stream) if bar is None else bar
+        use_bar = isatty(self.stream) if bar is None else bar
         self.bar = None
         if use_bar and not quiet and total > 0:
             from tqdm import tqdm
@@ -71,19 +73,3 @@ class Progress:
             )
             self.bar.update(1)
 
-    def write(self, line: str) -> None:
-        if self.bar is not None:
-            self.bar.write(line, file=self.stream)
-        else:
-            print(line, file=self.stream, flush=True)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
-def _isatty(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False

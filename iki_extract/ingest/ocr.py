@@ -45,11 +45,10 @@ from .ocr_tables import (
     scale_table,
     snap_lines,
 )
-from .pdf_tables import group_lines, line_bbox, line_text
+from .pdf_tables import group_lines, is_page_number, line_bbox, line_text
 
 TESSERACT_TIMEOUT = 120  # s per Tesseract call (one page)
 CELL_TIMEOUT = 20  # s per cell re-read
-MARGIN_BAND = 0.08  # share of the page height where page numbers are looked for
 BLANK_GAP = 1.2  # × line height: a larger gap between two lines is a paragraph break
 DEFAULT_DPI = 300
 UPRIGHT_MIN_LINES = 8  # a page with this many lines ...
@@ -57,14 +56,6 @@ UPRIGHT_MIN_CONF = 0.6  # ... whose median line confidence is this high reads up
 SPECK = 0.35  # × median word height: a smaller box is a speck of dust, not a glyph
 A4_WIDTH_IN = 8.27
 
-_PAGE_NUMBER = re.compile(
-    r"^(?:"
-    r"[-–—]?\s*\d{1,4}\s*[-–—]?"
-    r"|(?:halaman|hal\.?|page)\s*:?\s*\d{1,4}(?:\s*(?:dari|of|/)\s*\d{1,4})?"
-    r"|\d{1,4}\s*(?:dari|/)\s*\d{1,4}"
-    r")$",
-    re.I,
-)
 _BAR = re.compile(r"^[|¦]+$")
 _RULE_DEBRIS = re.compile(r"^[|¦!_\[\]{}—–=~]+$")
 # "x 100%" as Tesseract's ind model often reads it: "X 10046", "x 10096", "x 100 %"
@@ -226,13 +217,6 @@ def _set_sizes(words: list[dict[str, Any]]) -> None:
 # --------------------------------------------------------------------------
 
 
-def _is_page_number(line: TextLine, height: float) -> bool:
-    if line.bbox is None or not _PAGE_NUMBER.match(line.text.strip()):
-        return False
-    top, bottom = line.bbox[1], line.bbox[3]
-    return bottom <= height * MARGIN_BAND or top >= height * (1 - MARGIN_BAND)
-
-
 def _with_blanks(blocks: list[Block], page_no: int) -> list[Block]:
     """Insert blank separators where the vertical gap is a paragraph break."""
     heights = [b.bbox[3] - b.bbox[1] for b in blocks if isinstance(b, TextLine) and b.bbox]
@@ -326,7 +310,7 @@ def ocr_prepared(
             bbox=_scale_box(line_bbox(ws), k),
             confidence=round(min(w["conf"] for w in ws), 3),
         )
-        if not _is_page_number(line, height):
+        if not is_page_number(line, height):
             blocks.append(line)
     blocks.sort(key=lambda b: (b.bbox[1] if b.bbox else 0.0, b.bbox[0] if b.bbox else 0.0))
     return Page(

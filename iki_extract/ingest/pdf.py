@@ -32,13 +32,12 @@ from typing import Any, Iterator
 
 from ..errors import InputError
 from ..model import Block, Document, Page, Table, TextLine
-from .pdf_tables import extract_tables, group_lines, line_bbox, line_text
+from .pdf_tables import extract_tables, group_lines, is_page_number, line_bbox, line_text
 
 ENCRYPTED = "encrypted PDF: password required (use --password)"
 NO_PAGES = "PDF has no pages"
 NO_TEXT = "no text layer: needs OCR"
 
-MARGIN_BAND = 0.08  # share of the page height where page numbers are looked for
 RUNNING_BAND = 0.15  # share of the page height where running headers/footers live
 RUNNING_SHARE = 0.6  # a running line is on at least this share of the text pages
 RUNNING_MIN_PAGES = 3
@@ -47,14 +46,6 @@ BLANK_GAP = 1.2  # × line height: a larger gap between two lines is a paragraph
 HAS_TEXT_PAGES = 3
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.I)
-_PAGE_NUMBER = re.compile(
-    r"^(?:"
-    r"[-–—]?\s*\d{1,4}\s*[-–—]?"
-    r"|(?:halaman|hal\.?|page)\s*:?\s*\d{1,4}(?:\s*(?:dari|of|/)\s*\d{1,4})?"
-    r"|\d{1,4}\s*(?:dari|/)\s*\d{1,4}"
-    r")$",
-    re.I,
-)
 
 
 # --------------------------------------------------------------------------
@@ -152,13 +143,6 @@ def _is_bold(words: list[dict]) -> bool:
     return total > 0 and bold * 2 >= total
 
 
-def _is_page_number(line: TextLine, height: float) -> bool:
-    if line.bbox is None or not _PAGE_NUMBER.match(line.text.strip()):
-        return False
-    top, bottom = line.bbox[1], line.bbox[3]
-    return bottom <= height * MARGIN_BAND or top >= height * (1 - MARGIN_BAND)
-
-
 def _text_lines(words: list[dict], page_no: int) -> list[TextLine]:
     out = []
     for ws in group_lines(words):
@@ -206,7 +190,7 @@ def _read_page(page: Any, page_no: int) -> Page:
         keep_blank_chars=False, use_text_flow=False, extra_attrs=["fontname", "size"]
     )
     tables, free = extract_tables(page, words, page_no)
-    lines = [ln for ln in _text_lines(free, page_no) if not _is_page_number(ln, height)]
+    lines = [ln for ln in _text_lines(free, page_no) if not is_page_number(ln, height)]
     blocks: list[Block] = [*lines, *tables]
     blocks.sort(key=lambda b: (b.bbox[1] if b.bbox else 0.0, b.bbox[0] if b.bbox else 0.0))
     return Page(

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable
 
-from ..model import BBox, Cell, Table
+from ..model import BBox, Cell, Table, TextLine
 
 Word = dict[str, Any]
 
@@ -41,6 +41,25 @@ MIN_COLS = 2  # one-column grids are frames (page borders, boxed notes), not tab
 
 
 _CID = re.compile(r"\(cid:\d+\)")
+
+
+MARGIN_BAND = 0.08  # share of the page height where page numbers are looked for
+_PAGE_NUMBER = re.compile(
+    r"^(?:"
+    r"[-–—]?\s*\d{1,4}\s*[-–—]?"
+    r"|(?:halaman|hal\.?|page)\s*:?\s*\d{1,4}(?:\s*(?:dari|of|/)\s*\d{1,4})?"
+    r"|\d{1,4}\s*(?:dari|/)\s*\d{1,4}"
+    r")$",
+    re.I,
+)
+
+
+def is_page_number(line: TextLine, height: float) -> bool:
+    """A page number ("- 3 -", "Halaman 3 dari 9") in the top or bottom band of a page."""
+    if line.bbox is None or not _PAGE_NUMBER.match(line.text.strip()):
+        return False
+    top, bottom = line.bbox[1], line.bbox[3]
+    return bottom <= height * MARGIN_BAND or top >= height * (1 - MARGIN_BAND)
 
 
 def fix_text(s: str) -> str:

@@ -1,0 +1,29 @@
+"""Where progress goes: a tqdm bar on a terminal, plain lines otherwise."""
+
+from __future__ import annotations
+
+from typing import Any, TextIO
+
+
+class BarOrLines:
+    """Writes a line above the live bar when there is one, else to the stream."""
+
+    bar: Any = None
+    stream: TextIO
+
+    def write(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.write(line, file=self.stream)
+        else:
+            print(line, file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
