@@ -150,3 +150,26 @@ def test_numeric_date_and_roman_labels():
     text = DECREE.replace("1. Jabatan : **Bendahara**", "I. Jabatan : **Bendahara**")
     (d,) = extract_text(text)
     assert [j.jabatan for j in d.jabatan] == ["KASI TRANTIB", "Bendahara"]
+
+
+def test_ocr_specks_and_lost_bullets_in_lists():
+    from iki_extract.layout.body import collect_items
+    from iki_extract.layout.lampiran import _items
+    from iki_extract.model import TextLine
+
+    def line(t, x1):
+        return TextLine(text=t, bbox=(100.0, 0.0, x1, 10.0))
+
+    lines = [
+        line("- menyusun program kerja seksi dan rencana kegiatan tahunan yang", 500),
+        line("ditetapkan;", 160),  # short, punctuated: the item ends here
+        line("melaksanakan pembinaan ketertiban umum di wilayah kecamatan:", 330),
+        line("melaksanakan tugas lain.", 250),
+    ]
+    assert collect_items(lines) == [
+        "menyusun program kerja seksi dan rencana kegiatan tahunan yang ditetapkan;",
+        "melaksanakan pembinaan ketertiban umum di wilayah kecamatan:",
+        "melaksanakan tugas lain.",
+    ]
+    assert _items([TextLine(text="5")]) == []
+    assert collect_items([TextLine(text="1. Arsip.")]) == ["Arsip."]  # tembusan keeps it

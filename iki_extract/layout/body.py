@@ -25,6 +25,7 @@ from ..normalize.text import (
 from .patterns import patterns
 
 _TERMINAL = (".", ";", ":")
+_JUNK_START = re.compile(r"^[\s:;.,\-–•❖]+(?=\w)")
 _DIGIT_ITEM = re.compile(r"^\s*(?:[-–•❖]\s*)?\(?\d{1,2}[.)]")
 
 
@@ -62,17 +63,18 @@ def collect_items(lines: list[TextLine]) -> list[str]:
         if not t or is_catchword(t):
             continue
         ended = _paragraph_ended(prev, right, left)
-        prev = ln
+        prev_line, prev = prev, ln
         if has_item_marker(t) or ln.kind == "item" or not items:
             marked = marked or has_item_marker(t) or ln.kind == "item"
             items.append(strip_item_marker(t))
-        elif ended and (t[0].isupper() or prev_ended_punct(items[-1])):
+        elif ended and (t[0].isupper() or ended_far(prev_line, right, left)):
             items.append(t)  # the line above stopped short: a new item whose bullet was lost
         elif marked or is_continuation(items[-1], t):
             items[-1] = items[-1] + " " + t
         else:
             items.append(t)
-    return [fold(i) for i in items if fold(i)]
+    cleaned = (_JUNK_START.sub("", fold(i)) for i in items)
+    return [i for i in cleaned if i]
 
 
 def _paragraph_ended(prev: TextLine | None, right: float | None, left: float | None) -> bool:
@@ -86,8 +88,13 @@ def _paragraph_ended(prev: TextLine | None, right: float | None, left: float | N
     return gap > (0.15 if punctuated else 0.25)
 
 
-def prev_ended_punct(item: str) -> bool:
-    return item.rstrip().endswith((";", "."))
+def ended_far(prev: TextLine | None, right: float | None, left: float | None) -> bool:
+    """The line above ends with punctuation and so far short of the edge that no single
+    long word explains the wrap: a paragraph end even before a lower-case line."""
+    if prev is None or prev.bbox is None or right is None or left is None:
+        return False
+    gap = (right - prev.bbox[2]) / max(right - left, 1.0)
+    return gap > 0.25 and prev.text.rstrip().endswith((";", ".", ",", ":"))
 
 
 def _pangkat_re() -> re.Pattern[str]:

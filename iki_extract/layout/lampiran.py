@@ -164,7 +164,11 @@ def _assign(kind: str, rest: str, fields: dict[str, list[TextLine]]) -> None:
 
 
 def _items(lines: list[TextLine]) -> list[str]:
+    """Tugas/fungsi items; "-" means none, and a lone short token (a speck, or a "-"
+    OCR misread as "5" or "NG") is never a duty or a function."""
     items = collect_items(lines)
-    if len(items) == 1 and items[0].strip() in {"-", "–", "—"}:
-        return []
-    return [i for i in items if i not in {"-", "–", "—"}]
+    return [i for i in items if i not in {"-", "–", "—"} and not _speck(i)]
+
+
+def _speck(item: str) -> bool:
+    return " " not in item and len(item) <= 6 and item[:1] != "("
