@@ -45,11 +45,10 @@ from .ocr_tables import (
     scale_table,
     snap_lines,
 )
-from .pdf_tables import group_lines, is_page_number, line_bbox, line_text
+from .pdf_tables import group_lines, insert_blanks, is_page_number, line_bbox, line_text
 
 TESSERACT_TIMEOUT = 120  # s per Tesseract call (one page)
 CELL_TIMEOUT = 20  # s per cell re-read
-BLANK_GAP = 1.2  # × line height: a larger gap between two lines is a paragraph break
 DEFAULT_DPI = 300
 UPRIGHT_MIN_LINES = 8  # a page with this many lines ...
 UPRIGHT_MIN_CONF = 0.6  # ... whose median line confidence is this high reads upright
@@ -217,35 +216,6 @@ def _set_sizes(words: list[dict[str, Any]]) -> None:
 # --------------------------------------------------------------------------
 
 
-def _with_blanks(blocks: list[Block], page_no: int) -> list[Block]:
-    """Insert blank separators where the vertical gap is a paragraph break."""
-    heights = [b.bbox[3] - b.bbox[1] for b in blocks if isinstance(b, TextLine) and b.bbox]
-    gaps = [
-        b.bbox[1] - a.bbox[3]
-        for a, b in zip(blocks, blocks[1:])
-        if isinstance(a, TextLine) and isinstance(b, TextLine) and a.bbox and b.bbox
-    ]
-    typical_gap = sorted(gaps)[len(gaps) // 4] if len(gaps) >= 3 else 0.0
-    default_h = statistics.median(heights) if heights else 10.0
-    out: list[Block] = []
-    prev: Block | None = None
-    for b in blocks:
-        if prev is not None and prev.bbox and b.bbox:
-            ph = prev.bbox[3] - prev.bbox[1] if isinstance(prev, TextLine) else default_h
-            bh = b.bbox[3] - b.bbox[1] if isinstance(b, TextLine) else default_h
-            h = max(ph, bh) if isinstance(prev, TextLine) and isinstance(b, TextLine) else bh
-            if isinstance(b, Table):
-                h = ph
-            gap = b.bbox[1] - prev.bbox[3]
-            if gap > max(BLANK_GAP * h, 1.5 * typical_gap):
-                out.append(TextLine(text="", page=page_no, kind="blank"))
-        out.append(b)
-        prev = b
-    while out and isinstance(out[-1], TextLine) and out[-1].kind == "blank":
-        out.pop()
-    return out
-
-
 def _scale_box(b: tuple[float, float, float, float], k: float) -> tuple[float, ...]:
     return tuple(round(float(v) * k, 2) for v in b)
 
@@ -315,7 +285,7 @@ def ocr_prepared(
     blocks.sort(key=lambda b: (b.bbox[1] if b.bbox else 0.0, b.bbox[0] if b.bbox else 0.0))
     return Page(
         number=page_no,
-        blocks=_with_blanks(blocks, page_no),
+        blocks=insert_blanks(blocks, page_no),
         width=width,
         height=height,
         origin="ocr",

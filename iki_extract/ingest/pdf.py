@@ -32,7 +32,14 @@ from typing import Any, Iterator
 
 from ..errors import InputError
 from ..model import Block, Document, Page, Table, TextLine
-from .pdf_tables import extract_tables, group_lines, is_page_number, line_bbox, line_text
+from .pdf_tables import (
+    extract_tables,
+    group_lines,
+    insert_blanks,
+    is_page_number,
+    line_bbox,
+    line_text,
+)
 
 ENCRYPTED = "encrypted PDF: password required (use --password)"
 NO_PAGES = "PDF has no pages"
@@ -42,7 +49,6 @@ RUNNING_BAND = 0.15  # share of the page height where running headers/footers li
 RUNNING_SHARE = 0.6  # a running line is on at least this share of the text pages
 RUNNING_MIN_PAGES = 3
 RUNNING_POS_TOL = 6.0  # pt
-BLANK_GAP = 1.2  # × line height: a larger gap between two lines is a paragraph break
 HAS_TEXT_PAGES = 3
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.I)
@@ -152,36 +158,6 @@ def _text_lines(words: list[dict], page_no: int) -> list[TextLine]:
     return out
 
 
-def _with_blanks(blocks: list[Block], page_no: int) -> list[Block]:
-    """Insert blank separators where the vertical gap is a paragraph break."""
-    heights = [b.bbox[3] - b.bbox[1] for b in blocks if isinstance(b, TextLine) and b.bbox]
-    gaps = []
-    for a, b in zip(blocks, blocks[1:]):
-        if isinstance(a, TextLine) and isinstance(b, TextLine) and a.bbox and b.bbox:
-            gaps.append(b.bbox[1] - a.bbox[3])
-    # the usual leading of the page (lower quartile: paragraph gaps must not count);
-    # a page set with wide leading needs a wider gap for a paragraph break
-    typical_gap = sorted(gaps)[len(gaps) // 4] if len(gaps) >= 3 else 0.0
-    default_h = statistics.median(heights) if heights else 10.0
-    out: list[Block] = []
-    prev: Block | None = None
-    for b in blocks:
-        if prev is not None and prev.bbox and b.bbox:
-            h = prev.bbox[3] - prev.bbox[1] if isinstance(prev, TextLine) else default_h
-            if isinstance(b, TextLine):
-                h = (
-                    max(h, b.bbox[3] - b.bbox[1])
-                    if isinstance(prev, TextLine)
-                    else b.bbox[3] - b.bbox[1]
-                )
-            gap = b.bbox[1] - prev.bbox[3]
-            if gap > max(BLANK_GAP * h, 1.5 * typical_gap):
-                out.append(TextLine(text="", page=page_no, kind="blank"))
-        out.append(b)
-        prev = b
-    return out
-
-
 def _read_page(page: Any, page_no: int) -> Page:
     width, height = float(page.width), float(page.height)
     if not any(ch.get("text", "").strip() for ch in page.chars):
@@ -195,7 +171,7 @@ def _read_page(page: Any, page_no: int) -> Page:
     blocks.sort(key=lambda b: (b.bbox[1] if b.bbox else 0.0, b.bbox[0] if b.bbox else 0.0))
     return Page(
         number=page_no,
-        blocks=_with_blanks(blocks, page_no),
+        blocks=insert_blanks(blocks, page_no),
         width=width,
         height=height,
         origin="pdf",

@@ -25,6 +25,7 @@ for running text.
 from __future__ import annotations
 
 import re
+import statistics
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable
@@ -60,6 +61,39 @@ def is_page_number(line: TextLine, height: float) -> bool:
         return False
     top, bottom = line.bbox[1], line.bbox[3]
     return bottom <= height * MARGIN_BAND or top >= height * (1 - MARGIN_BAND)
+
+
+BLANK_GAP = 1.2  # × line height: a larger gap between two lines is a paragraph break
+
+
+def insert_blanks(blocks: list, page_no: int) -> list:
+    """Blank separators (``TextLine(kind="blank")``) where a vertical gap is a paragraph break.
+
+    The gap is compared with the line height and with the page's usual leading (lower
+    quartile of the gaps, so paragraph gaps do not count): a page set with wide leading
+    needs a wider gap for a break.
+    """
+    heights = [b.bbox[3] - b.bbox[1] for b in blocks if isinstance(b, TextLine) and b.bbox]
+    gaps = [
+        b.bbox[1] - a.bbox[3]
+        for a, b in zip(blocks, blocks[1:])
+        if isinstance(a, TextLine) and isinstance(b, TextLine) and a.bbox and b.bbox
+    ]
+    typical_gap = sorted(gaps)[len(gaps) // 4] if len(gaps) >= 3 else 0.0
+    default_h = statistics.median(heights) if heights else 10.0
+    out: list = []
+    prev = None
+    for b in blocks:
+        if prev is not None and prev.bbox and b.bbox:
+            h = prev.bbox[3] - prev.bbox[1] if isinstance(prev, TextLine) else default_h
+            if isinstance(b, TextLine):
+                bh = b.bbox[3] - b.bbox[1]
+                h = max(h, bh) if isinstance(prev, TextLine) else bh
+            if b.bbox[1] - prev.bbox[3] > max(BLANK_GAP * h, 1.5 * typical_gap):
+                out.append(TextLine(text="", page=page_no, kind="blank"))
+        out.append(b)
+        prev = b
+    return out
 
 
 def fix_text(s: str) -> str:
