@@ -173,3 +173,26 @@ def test_ocr_specks_and_lost_bullets_in_lists():
     ]
     assert _items([TextLine(text="5")]) == []
     assert collect_items([TextLine(text="1. Arsip.")]) == ["Arsip."]  # tembusan keeps it
+
+
+MATRIX = DECREE.split("INDIKATOR KINERJA INDIVIDU\n\n1. JABATAN")[0] + (
+    "LAMPIRAN KEPUTUSAN CAMAT BUKIT RAYA\n\n"
+    "NO\tJABATAN\tSASARAN\tINDIKATOR KINERJA\tFORMULASI\tSUMBER DATA\n"
+    "1\tSekretaris Kecamatan\tTertib administrasi\tJumlah surat\tJumlah surat keluar\tAgenda\n"
+    "\t\t\tJumlah arsip\tJumlah arsip tertata\tArsip\n"
+    "2\tKasi Trantib\tTertib lingkungan\tJumlah patroli\tJumlah patroli per bulan\tSeksi\n"
+)
+
+
+def test_iki_matrix_one_table_for_all_positions():
+    (d,) = extract_text(MATRIX)
+    assert [j.jabatan for j in d.jabatan] == ["Sekretaris Kecamatan", "Kasi Trantib"]
+    sek, trantib = d.jabatan
+    assert [r.cells() for r in sek.indikator] == [
+        ("Tertib administrasi", "Jumlah surat", "Jumlah surat keluar", "Agenda"),
+        ("Tertib administrasi", "Jumlah arsip", "Jumlah arsip tertata", "Arsip"),
+    ]
+    # fill-down restarts with each position
+    assert trantib.indikator[0].sasaran == "Tertib lingkungan" and len(trantib.indikator) == 1
+    assert trantib.jabatan_canonical == "Kepala Seksi Ketenteraman dan Ketertiban Umum"
+    assert sek.jabatan_canonical == "Sekretaris Kecamatan"

@@ -19,7 +19,7 @@ from .. import rules
 from ..model import Block, Decree, Document, Jabatan, Table, TextLine
 from ..normalize.keywords import clean_ocr_line
 from ..normalize.text import fold
-from ..tables.rows import reconstruct
+from ..tables.rows import has_jabatan_column, reconstruct, reconstruct_by_jabatan
 from .body import parse_body
 from .header import parse_header
 from .lampiran import RawBlock, block_region_start, find_block_starts, parse_block
@@ -148,6 +148,25 @@ def read_blocks(blocks: list[Block], begin: int, end: int) -> list[RawBlock]:
     return out
 
 
+def matrix_blocks(blocks: list[Block], begin: int, end: int) -> list[Jabatan]:
+    """Jabatan blocks of a Lampiran set as one table for all positions.
+
+    Some decrees have no per-position blocks: one table carries a JABATAN column
+    (an "IKI matrix").  Tables outside any labelled block are read that way when
+    their header names such a column.
+    """
+    region = blocks[begin:end]
+    starts = find_block_starts(region)
+    stop = block_region_start(region, starts[0], -1) if starts else len(region)
+    parts = [b for b in region[:stop] if isinstance(b, Table)]
+    if not parts or not has_jabatan_column(parts):
+        return []
+    return [
+        Jabatan(jabatan=fold(title), indikator=rows, page=rows[0].page if rows else None)
+        for title, rows in reconstruct_by_jabatan(parts)
+    ]
+
+
 def _to_jabatan(rb: RawBlock) -> Jabatan:
     return Jabatan(
         jabatan=rb.title,
@@ -221,7 +240,9 @@ def read_decree(blocks: list[Block], seg: Segment, cover: list[str], source_file
     if header.tahun is None and header.tanggal_penetapan:
         header.tahun = int(header.tanggal_penetapan[:4])
     raw = read_blocks(blocks, body_end, seg.end)
-    jabatan = dedupe_blocks([_to_jabatan(rb) for rb in raw])
+    jabatan = dedupe_blocks(
+        matrix_blocks(blocks, body_end, seg.end) + [_to_jabatan(rb) for rb in raw]
+    )
     kind = _kind(header.tentang, head[:8])
     pages = sorted({b.page for b in blocks[seg.kop_start : seg.end] if b.page})
     del lines
@@ -294,12 +315,13 @@ def read_document(doc: Document) -> list[Decree]:
     if not segs:
         # no decree header: a Lampiran on its own, or not a decree at all
         raw = read_blocks(blocks, 0, len(blocks))
+        matrix = matrix_blocks(blocks, 0, len(blocks))
         d = Decree(kind="OTHER", source_file=doc.source_file)
         d.pages = sorted({b.page for b in blocks if b.page})
-        if raw:
+        if raw or matrix:
             head = [_text(b) for b in blocks[:40] if _text(b)]
             d.header = parse_header(head, head, head)
-            d.jabatan = dedupe_blocks([_to_jabatan(rb) for rb in raw])
+            d.jabatan = dedupe_blocks(matrix + [_to_jabatan(rb) for rb in raw])
             d.kind = _kind(d.header.tentang, head)
         return [d]
     cover = _cover_lines(blocks, segs[0].kop_start)

@@ -271,9 +271,7 @@ def raw_rows(parts: list[Table]) -> tuple[list[RawRow], str | None]:
             if first_data and not saw_numbering and start == 1:
                 cells = _strip_merged_numbering(cells, row_map)
             row = _row_from_cells(cells, row_map)
-            if not any(row.get(f) for f in FIELDS):
-                if row.get("no"):
-                    continue
+            if not any(row.get(f) for f in (*FIELDS, "jabatan")):
                 continue
             if pending_sasaran and not row.get("sasaran"):
                 row.text["sasaran"] = pending_sasaran
@@ -292,27 +290,65 @@ def raw_rows(parts: list[Table]) -> tuple[list[RawRow], str | None]:
     return rows, pending_sasaran
 
 
-def reconstruct(parts: list[Table]) -> list[IndikatorRow]:
-    """Indikator rows of one block from its table parts (SCHEMA.md table rules)."""
-    rows, _ = raw_rows(parts)
+def _assemble(rows: list[RawRow]) -> list[IndikatorRow]:
+    """Fill-down (SASARAN, INDIKATOR over FORMULASI sub-rows) and formulas."""
     out: list[IndikatorRow] = []
     last_sasaran: str | None = None
     last_indikator: str | None = None
     for r in rows:
-        sasaran = r.get("sasaran") or None
+        if not any(r.get(f) for f in FIELDS):
+            continue  # a row that only names a position (IKI matrix group row)
+        sasaran = r.get("sasaran") or last_sasaran
         indikator = r.get("indikator") or None
         formulasi = formula_text(r.lines.get("formulasi", []), r.bars.get("formulasi")) or None
         sumber = r.get("sumber_data") or None
-        if sasaran is None and not r.get("no"):
-            sasaran = last_sasaran
-        elif sasaran is None:
-            sasaran = last_sasaran
         if indikator is None and (formulasi or sumber):
             indikator = last_indikator
-        last_sasaran = sasaran
-        last_indikator = indikator
-        out.append(IndikatorRow(sasaran, indikator, formulasi, sumber, page=r.page, confidence=r.confidence))
+        last_sasaran, last_indikator = sasaran, indikator
+        out.append(
+            IndikatorRow(sasaran, indikator, formulasi, sumber, page=r.page, confidence=r.confidence)
+        )
     return out
 
 
-__all__ = ["reconstruct", "raw_rows", "is_continuation", "is_number_cell"]
+def reconstruct(parts: list[Table]) -> list[IndikatorRow]:
+    """Indikator rows of one block from its table parts (SCHEMA.md table rules)."""
+    rows, _ = raw_rows(parts)
+    return _assemble(rows)
+
+
+def has_jabatan_column(parts: list[Table]) -> bool:
+    """Whether the table names the position in a column of its own (an IKI matrix)."""
+    for part in parts:
+        grid = [r for r in part.rows() if any(not c.empty for c in r)]
+        if grid:
+            hm = header_mapping(grid[0], part.n_cols)
+            if hm and "jabatan" in hm.values():
+                return True
+    return False
+
+
+def reconstruct_by_jabatan(parts: list[Table]) -> list[tuple[str, list[IndikatorRow]]]:
+    """Rows of a table that covers many positions, grouped by its JABATAN column.
+
+    The JABATAN cell spans (or is left empty under) the rows of its position, like
+    SASARAN; fill-down of SASARAN and INDIKATOR restarts with each position.
+    """
+    rows, _ = raw_rows(parts)
+    groups: list[tuple[str, list[RawRow]]] = []
+    for r in rows:
+        title = r.get("jabatan")
+        if title or not groups:
+            groups.append((title or "", []))
+        groups[-1][1].append(r)
+    return [(title, _assemble(rs)) for title, rs in groups if title]
+
+
+__all__ = [
+    "has_jabatan_column",
+    "is_continuation",
+    "is_number_cell",
+    "raw_rows",
+    "reconstruct",
+    "reconstruct_by_jabatan",
+]
