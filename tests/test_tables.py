@@ -106,3 +106,21 @@ def test_formulas():
 def test_bullets_removed_from_cells():
     text = HDR + "\nA\t❖ Laporan A\t- Jumlah A\t- Profil - Monografi\n"
     assert rows(text) == [("A", "Laporan A", "Jumlah A", "Profil Monografi")]
+
+
+def test_header_over_two_rows():
+    text = (
+        "URAIAN\tUKURAN\tCARA\tSUMBER\n"
+        "SASARAN\tKEBERHASILAN\tPENGHITUNGAN\tDATA\n"
+        "Tertib A\tJumlah A\tJumlah A selesai\tArsip\n"
+    )
+    assert rows(text) == [("Tertib A", "Jumlah A", "Jumlah A selesai", "Arsip")]
+
+
+def test_title_row_above_the_header():
+    html = (
+        '<table><tr><th colspan="4">RENCANA KERJA TAHUNAN</th></tr>'
+        "<tr><th>Sasaran</th><th>Indikator Kinerja</th><th>Formulasi</th><th>Sumber Data</th></tr>"
+        "<tr><td>Tertib A</td><td>Jumlah A</td><td>Jumlah A selesai</td><td>Arsip</td></tr></table>"
+    )
+    assert rows(html) == [("Tertib A", "Jumlah A", "Jumlah A selesai", "Arsip")]

@@ -70,6 +70,44 @@ def header_mapping(cells: list[Cell], n_cols: int) -> dict[int, str] | None:
     return mapping
 
 
+def header_rows(grid: list[list[Cell]], n_cols: int) -> tuple[dict[int, str] | None, int]:
+    """The header mapping and how many grid rows the header takes (1 to 3).
+
+    A header may be set over two or three rows ("INDIKATOR KINERJA" / "INDIVIDU", or a
+    merged "INDIKATOR" over sub-columns): the rows' texts are stacked per column and
+    read together when the first row alone is not a header.
+    """
+    if not grid:
+        return None, 0
+    hm = header_mapping(grid[0], n_cols)
+    if hm is not None:
+        return hm, 1
+    if len(grid) > 1 and not numbering_row(grid[0])[0]:
+        hm = header_mapping(grid[1], n_cols)  # a title row above the header
+        if hm is not None:
+            return hm, 2
+    for k in (2, 3):
+        if len(grid) < k:
+            break
+        stacked: dict[int, list[str]] = {}
+        for row in grid[:k]:
+            for c in row:
+                for col in range(c.col, c.col + max(1, c.col_span)):
+                    if c.text:
+                        stacked.setdefault(col, []).append(c.text)
+        # per column, the stacked text or one of its rows, whichever reads best as a header
+        cells = [
+            Cell(row=0, col=col, lines=[max([" ".join(t), *t], key=lambda x: header_field(x)[1])])
+            for col, t in sorted(stacked.items())
+        ]
+        if any(is_number_cell(c.text) for row in grid[:k] for c in row if c.text):
+            break  # a numbering row is not part of a header
+        hm = header_mapping(cells, n_cols)
+        if hm is not None:
+            return hm, k
+    return None, 0
+
+
 def default_mapping(n_cols: int) -> dict[int, str]:
     """Mapping for a table without a header, by its width."""
     if n_cols >= 5:

@@ -26,7 +26,14 @@ from .. import rules
 from ..model import Cell, IndikatorRow, Table
 from ..normalize.text import fold, strip_bullet
 from .align import align_part
-from .columns import FIELDS, default_mapping, header_mapping, is_number_cell, numbering_row
+from .columns import (
+    FIELDS,
+    default_mapping,
+    header_mapping,
+    header_rows,
+    is_number_cell,
+    numbering_row,
+)
 from .formula import formula_text
 
 _BULLET_START = re.compile(r"^\s*(?:[❖•●▪◦·►➢*]|[-–—](?=\s))")
@@ -243,11 +250,11 @@ def raw_rows(parts: list[Table]) -> tuple[list[RawRow], str | None]:
         saw_numbering = False
         part_mapping = mapping
         start = 0
-        hm = header_mapping(grid[0], part.n_cols)
+        hm, header_height = header_rows(grid, part.n_cols)
         if hm is not None:
             mapping = part_mapping = hm
             width = part.n_cols
-            start = 1
+            start = header_height
         elif mapping is None:
             mapping = part_mapping = default_mapping(part.n_cols)
             width = part.n_cols
@@ -268,7 +275,7 @@ def raw_rows(parts: list[Table]) -> tuple[list[RawRow], str | None]:
                 # tell their columns): the missing cells are the leading ones
                 shift = part.n_cols - len(cells)
                 row_map = {c: part_mapping.get(c + shift, "ignore") for c in range(len(cells))}
-            if first_data and not saw_numbering and start == 1:
+            if first_data and not saw_numbering and start >= 1:
                 cells = _strip_merged_numbering(cells, row_map)
             row = _row_from_cells(cells, row_map)
             if not any(row.get(f) for f in (*FIELDS, "jabatan")):
@@ -322,7 +329,7 @@ def has_jabatan_column(parts: list[Table]) -> bool:
     for part in parts:
         grid = [r for r in part.rows() if any(not c.empty for c in r)]
         if grid:
-            hm = header_mapping(grid[0], part.n_cols)
+            hm, _ = header_rows(grid, part.n_cols)
             if hm and "jabatan" in hm.values():
                 return True
     return False
