@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Iterator, Union
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in page units
@@ -216,37 +216,11 @@ class Decree:
 
     def to_dict(self) -> dict:
         """The decree as a ``decree.schema.json`` object."""
-        h = self.header
         return {
             "decree_id": self.decree_id,
             "kind": self.kind,
             "source": {"file": self.source_file, "pages": list(self.pages)},
-            "header": {
-                "pemerintah": h.pemerintah,
-                "kabupaten_kota": h.kabupaten_kota,
-                "kecamatan": h.kecamatan,
-                "pejabat_penetap": h.pejabat_penetap,
-                "nomor": h.nomor,
-                "tentang": h.tentang,
-                "tahun": h.tahun,
-                "tempat_penetapan": h.tempat_penetapan,
-                "tanggal_penetapan": h.tanggal_penetapan,
-                "penandatangan": {
-                    "nama": h.penandatangan.nama,
-                    "nip": h.penandatangan.nip,
-                    "pangkat": h.penandatangan.pangkat,
-                    "jabatan": h.penandatangan.jabatan,
-                    "nip_valid": h.penandatangan.nip_valid,
-                    "tanggal_lahir": h.penandatangan.tanggal_lahir,
-                    "jenis_kelamin": h.penandatangan.jenis_kelamin,
-                    "tmt_cpns": h.penandatangan.tmt_cpns,
-                    "golongan_ruang": h.penandatangan.golongan_ruang,
-                },
-                "kode_kecamatan": h.kode_kecamatan,
-                "kode_kabkota": h.kode_kabkota,
-                "provinsi": h.provinsi,
-                "kode_provinsi": h.kode_provinsi,
-            },
+            "header": asdict(self.header),
             "menimbang": list(self.menimbang),
             "mengingat": list(self.mengingat),
             "mengingat_refs": list(self.mengingat_refs),
@@ -261,21 +235,7 @@ class Decree:
                     "jabatan_match_score": j.jabatan_match_score,
                     "tugas": list(j.tugas),
                     "fungsi": list(j.fungsi),
-                    "indikator": [
-                        {
-                            "sasaran": r.sasaran,
-                            "indikator": r.indikator,
-                            "formulasi": r.formulasi,
-                            "sumber_data": r.sumber_data,
-                            "page": r.page,
-                            "confidence": r.confidence,
-                            "numerator": r.numerator,
-                            "denominator": r.denominator,
-                            "multiplier": r.multiplier,
-                            "indikator_type": r.indikator_type,
-                        }
-                        for r in j.indikator
-                    ],
+                    "indikator": [asdict(r) for r in j.indikator],
                 }
                 for j in self.jabatan
             ],

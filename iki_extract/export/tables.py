@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
@@ -169,31 +170,13 @@ def _place(d: Decree) -> Row:
 
 
 def _decree_row(d: Decree) -> Row:
-    h, p = d.header, d.header.penandatangan
+    """The header flattened (signer fields prefixed ``penandatangan_``), plus counts."""
+    header = asdict(d.header)
+    signer = header.pop("penandatangan")
     return {
         "decree_id": d.decree_id,
-        "pemerintah": h.pemerintah,
-        "kabupaten_kota": h.kabupaten_kota,
-        "kecamatan": h.kecamatan,
-        "pejabat_penetap": h.pejabat_penetap,
-        "nomor": h.nomor,
-        "tentang": h.tentang,
-        "tahun": h.tahun,
-        "tempat_penetapan": h.tempat_penetapan,
-        "tanggal_penetapan": h.tanggal_penetapan,
-        "penandatangan_nama": p.nama,
-        "penandatangan_nip": p.nip,
-        "penandatangan_pangkat": p.pangkat,
-        "penandatangan_jabatan": p.jabatan,
-        "kode_kecamatan": h.kode_kecamatan,
-        "kode_kabkota": h.kode_kabkota,
-        "provinsi": h.provinsi,
-        "kode_provinsi": h.kode_provinsi,
-        "penandatangan_nip_valid": p.nip_valid,
-        "penandatangan_tanggal_lahir": p.tanggal_lahir,
-        "penandatangan_jenis_kelamin": p.jenis_kelamin,
-        "penandatangan_tmt_cpns": p.tmt_cpns,
-        "penandatangan_golongan_ruang": p.golongan_ruang,
+        **header,
+        **{f"penandatangan_{k}": v for k, v in signer.items()},
         "kind": d.kind,
         "source_file": d.source_file,
         "n_jabatan": len(d.jabatan),
@@ -228,19 +211,10 @@ def _indikator_rows(d: Decree) -> list[Row]:
                     "row_no": row_no,
                     "jabatan": j.jabatan,
                     "jabatan_canonical": j.jabatan_canonical,
-                    "sasaran": r.sasaran,
-                    "indikator": r.indikator,
-                    "formulasi": r.formulasi,
-                    "sumber_data": r.sumber_data,
-                    "numerator": r.numerator,
-                    "denominator": r.denominator,
-                    "multiplier": r.multiplier,
-                    "indikator_type": r.indikator_type,
+                    **asdict(r),
                     **_place(d),
                     "kode_kecamatan": d.header.kode_kecamatan,
                     "source_file": d.source_file,
-                    "page": r.page,
-                    "confidence": r.confidence,
                 }
             )
     return out

@@ -451,6 +451,16 @@ class _Cand:
     method: str
     nomenclature_2023: str | None = None
 
+    @classmethod
+    def of(
+        cls, pos: _Position, score: float, method: str, unit: str | None = None
+    ) -> _Cand:
+        """A candidate for a vocabulary position (``unit`` overrides the position's)."""
+        return cls(
+            pos.key, pos.title, pos.level, unit or pos.unit, pos.scope, score, method,
+            pos.nomenclature_2023,
+        )
+
 
 def _kel_variant(v: _Vocab, pos: _Position, unit: str | None, kel: bool) -> _Position:
     """The kelurahan form of a kecamatan position (``kel_<key>``)."""
@@ -476,16 +486,7 @@ def _structural(
             return None
         # the rest of "Camat Wonoasih" is a place: a short one costs little
         weight = 0.1 if p.trailing_tokens <= 3 else 0.5
-        return _Cand(
-            pos.key,
-            pos.title,
-            pos.level,
-            pos.unit,
-            pos.scope,
-            _score(p, lead, weight),
-            "structural",
-            pos.nomenclature_2023,
-        )
+        return _Cand.of(pos, _score(p, lead, weight), "structural")
     areas = _merged_areas(v, p.areas)
     score_parse = p
     if not areas and lvl.bare_key:  # "Staf pada Seksi X": the unit gives the area
@@ -515,16 +516,7 @@ def _structural(
     score = _score(score_parse, lead, 0.5)
     pos = v.positions.get(key)
     if pos is not None:
-        return _Cand(
-            pos.key,
-            pos.title,
-            pos.level,
-            pos.unit,
-            pos.scope,
-            score,
-            "structural",
-            pos.nomenclature_2023,
-        )
+        return _Cand.of(pos, score, "structural")
     unit_name = _area_unit(v, areas, lvl.unit_kind)
     if kel:
         unit_name += " Kelurahan"
@@ -559,16 +551,7 @@ def _qualified(v: _Vocab, toks: list[str], unit: _Parse) -> _Cand | None:
     unit_name = _unit_from_parse(v, unit, kel) or pos.unit
     pos = _kel_variant(v, pos, unit_name, kel)
     score = _score(p, sum(len(t) for t in toks[:size]), 0.5)
-    return _Cand(
-        pos.key,
-        pos.title,
-        pos.level,
-        unit_name or pos.unit,
-        pos.scope,
-        score,
-        "qualified",
-        pos.nomenclature_2023,
-    )
+    return _Cand.of(pos, score, "qualified", unit_name)
 
 
 def _alias(v: _Vocab, toks: list[str], unit: _Parse) -> _Cand | None:
@@ -601,16 +584,7 @@ def _alias(v: _Vocab, toks: list[str], unit: _Parse) -> _Cand | None:
     pos = v.positions[key]
     unit_name = _unit_from_parse(v, unit, kel)
     pos = _kel_variant(v, pos, unit_name, kel)
-    return _Cand(
-        pos.key,
-        pos.title,
-        pos.level,
-        unit_name or pos.unit,
-        pos.scope,
-        score,
-        "alias",
-        pos.nomenclature_2023,
-    )
+    return _Cand.of(pos, score, "alias", unit_name)
 
 
 def _split(v: _Vocab, toks: list[str], lvl_len: int) -> tuple[list[str], list[str]]:
