@@ -610,3 +610,21 @@ def test_each_input_file_scored_against_its_stem(tmp_path: Path) -> None:
     assert set(report.files) == {"doc.a.pdf", "doc.b.pdf"}
     assert report.files["doc.a.pdf"].row_f1 == 1.0
     assert report.files["doc.b.pdf"].row_f1 == 0.0
+
+
+def test_exact_row_f1_counts_only_rows_equal_after_normalisation() -> None:
+    gold = make_decree()
+    pred = as_prediction(gold)
+    # an OCR slip that passes the 90 threshold but is not the same text
+    cell = pred["jabatan"][0]["indikator"][0]["indikator"]
+    pred["jabatan"][0]["indikator"][0]["indikator"] = cell[:-1] + "l"
+    # markup and case only: equal after normalisation, so still exact
+    pred["jabatan"][1]["indikator"][0]["sasaran"] = (
+        "**" + gold["jabatan"][1]["indikator"][0]["sasaran"].upper() + "**"
+    )
+    s = run([gold], [pred]).pooled
+    assert s.row_correct == N_ROWS
+    assert s.row_exact == N_ROWS - 1
+    assert s.exact_row_f1 == pytest.approx((N_ROWS - 1) / N_ROWS)
+    assert s.to_dict()["rows"]["exact"] == N_ROWS - 1
+    assert "exact-row F1" in format_report(run([gold], [pred]))

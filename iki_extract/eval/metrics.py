@@ -319,6 +319,8 @@ class Scores:
     row_pred: int = 0
     row_gold: int = 0
     row_matched: int = 0
+    #: matched rows whose four cells are equal after normalisation (exact-row F1)
+    row_exact: int = 0
     cell_sum: dict[str, float] = field(default_factory=lambda: dict.fromkeys(ROW_COLUMNS, 0.0))
     schema_valid: int = 0
     schema_total: int = 0
@@ -343,6 +345,7 @@ class Scores:
             "row_pred",
             "row_gold",
             "row_matched",
+            "row_exact",
             "schema_valid",
             "schema_total",
         ):
@@ -406,6 +409,11 @@ class Scores:
     def row_f1(self) -> float:
         """F1 over indikator rows."""
         return _prf(self.row_correct, self.row_pred, self.row_gold)[2]
+
+    @property
+    def exact_row_f1(self) -> float:
+        """F1 over indikator rows whose four cells are equal after normalisation."""
+        return _prf(self.row_exact, self.row_pred, self.row_gold)[2]
 
     @property
     def cell_similarity(self) -> dict[str, float | None]:
@@ -487,6 +495,8 @@ class Scores:
                 "pred": self.row_pred,
                 "gold": self.row_gold,
                 "matched": self.row_matched,
+                "exact": self.row_exact,
+                "exact_f1": self.exact_row_f1,
             },
             "cell_similarity": self.cell_similarity,
             "role_grouping": {
@@ -671,6 +681,11 @@ def _row_correct(cells: Mapping[str, float]) -> bool:
     return all(v >= ROW_THRESHOLD for v in cells.values())
 
 
+def _row_exact(cells: Mapping[str, float]) -> bool:
+    """All four cells equal after normalisation (similarity 100, null vs null included)."""
+    return all(v >= 100.0 for v in cells.values())
+
+
 def flat_row_scores(
     gold: Sequence[Mapping[str, Any]], pred: Sequence[Mapping[str, Any]]
 ) -> tuple[int, int, int]:
@@ -786,6 +801,8 @@ def _score_pair(scores: Scores, gold: Decree, pred: Decree) -> None:
                 scores.cell_sum[col] += v
             if _row_correct(cells):
                 scores.row_correct += 1
+            if _row_exact(cells):
+                scores.row_exact += 1
         scores.role_items.append((_gold_role_label(gb), _pred_role_label(pb)))
     for i, gb in enumerate(gblocks):
         if i not in matched_g:
@@ -924,6 +941,7 @@ def format_report(report: Report) -> str:
         "row P",
         "row R",
         "row F1",
+        "exact-row F1",
         "header acc",
         "list F1",
         "role F1",
@@ -938,6 +956,7 @@ def format_report(report: Report) -> str:
             _fmt(s.row_precision),
             _fmt(s.row_recall),
             _fmt(s.row_f1),
+            _fmt(s.exact_row_f1),
             _fmt(s.header_accuracy),
             _fmt(s.list_f1),
             _fmt(s.role_f1),
