@@ -250,7 +250,14 @@ def format_corpus(result: CorpusResult, markdown: bool = False) -> str:
         return "  ".join([r[0].ljust(widths[0]), *(v.rjust(w) for v, w in zip(r[1:], widths[1:]))])
 
     rule = "-" * len(line(head))
-    out = [line(head), rule, *(line(r) for r in body), rule, *(line(r) for r in kinds), line(pooled)]
+    out = [
+        line(head),
+        rule,
+        *(line(r) for r in body),
+        rule,
+        *(line(r) for r in kinds),
+        line(pooled),
+    ]
     for name, err in result.errors.items():
         out.append(f"error: {name}: {err}")
     return "\n".join(out)
