@@ -34,7 +34,8 @@ EXPECTED_COLUMNS = {
     "indikator": [
         "decree_id", "jabatan_no", "row_no", "jabatan", "jabatan_canonical", "sasaran",
         "indikator", "formulasi", "sumber_data", "numerator", "denominator", "multiplier",
-        "indikator_type", "kecamatan", "kabupaten_kota", "kode_kecamatan", "tahun",
+        "indikator_type", "indikator_theme", "indikator_theme_score",
+        "kecamatan", "kabupaten_kota", "kode_kecamatan", "tahun",
         "source_file", "page", "confidence",
     ],
     "mengingat": ["decree_id", "item_no", "text", "jenis", "nomor", "tahun", "tentang", "key"],
@@ -167,7 +168,7 @@ def test_parquet_and_csv_round_trip(tmp_path: Path):
     written = write_tables(frames, tmp_path)
     assert sorted(p.name for p in written) == sorted(
         [f"{n}.{ext}" for n in EXPECTED_COLUMNS for ext in ("csv", "parquet")]
-        + ["unmatched_jabatan.csv"]
+        + ["unmatched_jabatan.csv", "unmatched_indikator.csv"]
     )
     for name, frame in frames.items():
         back = pd.read_parquet(tmp_path / f"{name}.parquet")

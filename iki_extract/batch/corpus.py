@@ -15,7 +15,9 @@ resumed run gives exactly the corpus of a clean run:
   are percent-encoded).  ``mengingat`` has its own ``tahun`` (the law's year), so
   it is partitioned by ``kabupaten_kota`` and ``decree_tahun``;
 * ``corpus.duckdb``: views over that dataset, plus ``errors``;
-* ``errors.csv`` / ``errors.parquet``: every bad input.
+* ``errors.csv`` / ``errors.parquet``: every bad input;
+* ``unmatched_jabatan.csv`` / ``unmatched_indikator.csv``: titles without a canonical
+  position and indicators without a theme, for review.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import pandas as pd
 
 from ..export import TABLE_NAMES, atomic_write, to_frames
 from ..export.json_out import DECREES_SUBDIR, atomic_write_text
+from ..export.tables import write_unmatched
 from ..model import Decree
 from .dedupe import DEFAULT_THRESHOLD, find_duplicates
 from .manifest import Manifest
@@ -189,6 +192,7 @@ def _prune(folder: Path, keep: set[str]) -> None:
 def write_outputs(corpus: Path, frames: dict[str, pd.DataFrame], errors: pd.DataFrame) -> None:
     for name, frame in frames.items():
         atomic_write(corpus / f"{name}.csv", lambda tmp, f=frame: f.to_csv(tmp, index=False))
+    write_unmatched(frames, corpus)
     atomic_write(corpus / "errors.csv", lambda tmp: errors.to_csv(tmp, index=False))
     atomic_write(
         corpus / "errors.parquet", lambda tmp: errors.to_parquet(tmp, index=False, engine="pyarrow")

@@ -86,6 +86,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "denominator": STR,
         "multiplier": FLOAT,
         "indikator_type": STR,
+        "indikator_theme": STR,
+        "indikator_theme_score": FLOAT,
         "kecamatan": STR,
         "kabupaten_kota": STR,
         "kode_kecamatan": STR,
@@ -136,10 +138,16 @@ def write_tables(frames: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
     for name, frame in frames.items():
         written.append(atomic_write(out_dir / f"{name}.csv", _csv_writer(frame)))
         written.append(atomic_write(out_dir / f"{name}.parquet", _parquet_writer(frame)))
-    written.append(
-        atomic_write(out_dir / "unmatched_jabatan.csv", _csv_writer(unmatched_jabatan(frames)))
-    )
+    written.extend(write_unmatched(frames, out_dir))
     return written
+
+
+def write_unmatched(frames: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
+    """``unmatched_jabatan.csv`` and ``unmatched_indikator.csv`` (for review)."""
+    return [
+        atomic_write(out_dir / "unmatched_jabatan.csv", _csv_writer(unmatched_jabatan(frames))),
+        atomic_write(out_dir / "unmatched_indikator.csv", _csv_writer(unmatched_indikator(frames))),
+    ]
 
 
 def unmatched_jabatan(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -155,6 +163,26 @@ def unmatched_jabatan(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
         )
         .reset_index()
     )
+    return out
+
+
+def unmatched_indikator(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Indicators without a theme: one row per text, with the best guess and where seen."""
+    from ..normalize.themes import match_theme
+
+    ind = frames["indikator"]
+    miss = ind[ind["indikator_theme"].isna() & ind["indikator"].notna()]
+    out = (
+        miss.groupby("indikator", sort=True, dropna=False)
+        .agg(
+            n=("decree_id", "size"),
+            best_score=("indikator_theme_score", "max"),
+            decree_ids=("decree_id", lambda s: "; ".join(sorted(set(s)))),
+        )
+        .reset_index()
+    )
+    guess = [match_theme(t).best_guess for t in out["indikator"]]
+    out.insert(1, "best_guess", pd.array(guess, dtype="string"))
     return out
 
 
@@ -201,9 +229,12 @@ def _jabatan_rows(d: Decree) -> list[Row]:
 
 
 def _indikator_rows(d: Decree) -> list[Row]:
+    from ..normalize.themes import match_theme
+
     out: list[Row] = []
     for jabatan_no, j in enumerate(d.jabatan, 1):
         for row_no, r in enumerate(j.indikator, 1):
+            theme = match_theme(r.indikator, r.sasaran)
             out.append(
                 {
                     "decree_id": d.decree_id,
@@ -212,6 +243,8 @@ def _indikator_rows(d: Decree) -> list[Row]:
                     "jabatan": j.jabatan,
                     "jabatan_canonical": j.jabatan_canonical,
                     **asdict(r),
+                    "indikator_theme": theme.theme,
+                    "indikator_theme_score": theme.score if r.indikator else None,
                     **_place(d),
                     "kode_kecamatan": d.header.kode_kecamatan,
                     "source_file": d.source_file,
