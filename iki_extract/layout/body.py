@@ -11,21 +11,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .. import rules
 from ..model import Diktum, Penandatangan, TextLine
-from ..normalize.dates import parse_date
 from ..normalize.text import (
     fold,
     has_item_marker,
     is_catchword,
     is_upper_text,
     strip_item_marker,
-    title_case,
 )
 from .patterns import patterns
+from .signature import parse_penetapan, parse_signature
+
+__all__ = ["Body", "collect_items", "ended_far", "is_continuation", "parse_body", "parse_signature"]
 
 _TERMINAL = (".", ";", ":")
 _JUNK_START = re.compile(r"^[\s:;.,\-–•❖]+(?=\w)")
+_PENETAPAN = re.compile(r"^ditetapkan\s*(?:di\b|:|$)", re.I)
 _DIGIT_ITEM = re.compile(r"^\s*(?:[-–•❖]\s*)?\(?\d{1,2}[.)]")
 
 
@@ -95,50 +96,6 @@ def ended_far(prev: TextLine | None, right: float | None, left: float | None) ->
         return False
     gap = (right - prev.bbox[2]) / max(right - left, 1.0)
     return gap > 0.25 and prev.text.rstrip().endswith((";", ".", ",", ":"))
-
-
-def _pangkat_re() -> re.Pattern[str]:
-    words = sorted(rules.keywords()["pangkat_words"], key=len, reverse=True)
-    return re.compile(r"^(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
-
-
-def _is_title_line(s: str) -> bool:
-    words = [w.upper() for w in rules.keywords()["signature_title_words"]]
-    u = s.upper().strip()
-    return any(u == w or u.startswith(w + " ") or u.startswith(w + ",") for w in words)
-
-
-def parse_signature(lines: list[str]) -> tuple[Penandatangan, list[str]]:
-    """Signer from the lines after "Pada tanggal"; returns leftovers too."""
-    p = patterns()
-    pangkat_re = _pangkat_re()
-    sig = Penandatangan()
-    title: list[str] = []
-    names: list[str] = []
-    for s in lines:
-        s = s.strip()
-        if not s or not re.search(r"[A-Za-z]", s):
-            continue
-        m = p.nip.search(s)
-        if m:
-            sig.nip = re.sub(r"\D", "", m.group("nip")) or None
-            before = s[: m.start()].strip(" ,")
-            if before:
-                names.append(before)
-            break
-        if pangkat_re.match(s):
-            sig.pangkat = fold(s)
-            continue
-        if _is_title_line(s) and not names:
-            title.append(s)
-            continue
-        names.append(s)
-    if names:
-        sig.nama = fold(names[-1] if sig.nip else names[0])
-    if title:
-        t = fold(" ".join(dict.fromkeys(title))).strip(" ,")
-        sig.jabatan = title_case(t) if is_upper_text(t) else t
-    return sig, []
 
 
 def parse_body(lines: list[TextLine]) -> Body:
@@ -223,17 +180,13 @@ def parse_body(lines: list[TextLine]) -> Body:
                     skip_title = True
                     continue
         m = p.ditetapkan.match(t)
-        if m and section not in ("signature", "tembusan"):
+        # "ditetapkan dengan Surat Keputusan ..." is a sentence, not the penetapan
+        if m and section not in ("signature", "tembusan") and _PENETAPAN.match(t):
             close()
             section = "signature"
-            place = m.group("rest").strip(" :")
-            body.tempat = title_case(place) if is_upper_text(place) else place or None
+            sig_lines.append(t)
             continue
         if section == "signature":
-            m = p.pada_tanggal.match(t)
-            if m and body.tanggal is None:
-                body.tanggal = parse_date(m.group("rest"))
-                continue
             if p.tembusan.match(t):
                 section = "tembusan"
                 rest = p.tembusan.match(t).group("rest")
@@ -260,6 +213,7 @@ def parse_body(lines: list[TextLine]) -> Body:
     else:
         body.end = len(lines)
     close()
-    body.signer, _ = parse_signature(sig_lines)
+    pen = parse_penetapan(sig_lines)
+    body.tempat, body.tanggal, body.signer = pen.tempat, pen.tanggal, pen.signer
     body.tembusan = collect_items([x for x in tembusan_lines if x.kind != "blank"])
     return body

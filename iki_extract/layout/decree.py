@@ -320,7 +320,7 @@ def read_document(doc: Document) -> list[Decree]:
         d.pages = sorted({b.page for b in blocks if b.page})
         if raw or matrix:
             head = [_text(b) for b in blocks[:40] if _text(b)]
-            d.header = parse_header(head, head, head)
+            d.header = parse_header(head, head, head, body=[_text(b) for b in blocks if _text(b)])
             d.jabatan = dedupe_blocks(matrix + [_to_jabatan(rb) for rb in raw])
             d.kind = _kind(d.header.tentang, head)
         return [d]

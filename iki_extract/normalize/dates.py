@@ -54,3 +54,56 @@ def parse_date(text: str | None) -> str | None:
                 return f"{year:04d}-{month:02d}"
         return f"{year:04d}-{month:02d}"
     return None
+
+
+# OCR slips inside a number: "2O2O" -> "2020", "l6" -> "16"
+_DIGITISH = re.compile(r"\b[0-9OoIlS]{1,4}\b")
+_SLIPS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "S": "5"})
+
+
+def _fix_digits(text: str) -> str:
+    """Digit look-alikes in number-like tokens (``"2O2O"``) become digits.
+
+    A token is fixed only when it already holds a real digit, so words such as
+    ``"Oli"`` stay as they are.
+    """
+    return _DIGITISH.sub(
+        lambda m: m.group(0).translate(_SLIPS) if re.search(r"\d", m.group(0)) else m.group(0), text
+    )
+
+
+def parse_penetapan_date(text: str | None) -> str | None:
+    """The date of a "Pada tanggal" value, tolerating OCR slips in the digits.
+
+    ``": 16 Januari 2O20"`` → ``"2020-01-16"``; ``"Januari 2022"`` → ``"2022-01"``.
+    """
+    if not text:
+        return None
+    return parse_date(text) or parse_date(_fix_digits(text))
+
+
+_PLACE = re.compile(r"^[A-Za-z][A-Za-z .'-]{1,40}$")
+_PLACE_STOP = {"dengan", "yang", "dan", "untuk", "pada", "oleh", "sebagaimana", "tanggal", "di"}
+
+
+def parse_place(text: str | None) -> str | None:
+    """The place of a "Ditetapkan di" value: a short name, title-cased when in capitals.
+
+    ``": KARANGPLOSO"`` → ``"Karangploso"``; a sentence that merely starts with
+    "ditetapkan" (``"dengan Surat Keputusan ..."``) gives ``None``.
+    """
+    if not text:
+        return None
+    s = re.sub(r"\s+", " ", text).strip(" :;,.")
+    s = re.sub(r"^di\s+", "", s, flags=re.I).strip(" :")
+    if not s or not _PLACE.match(s):
+        return None
+    words = s.split(" ")
+    if len(words) > 4 or any(w.lower() in _PLACE_STOP for w in words):
+        return None
+    if not words[0][:1].isupper():
+        return None
+    letters = [c for c in s if c.isalpha()]
+    if sum(c.isupper() for c in letters) / len(letters) > 0.8:
+        return " ".join(w[:1].upper() + w[1:].lower() for w in words)
+    return s
