@@ -214,6 +214,28 @@ def test_running_header_dropped():
     ]
 
 
+SEKSI = ("Pemerintahan", "Pelayanan", "Ketertiban", "Pembangunan")
+
+
+def test_repeated_label_under_page_text_is_not_a_running_header():
+    """A "2. Tugas :" label at the same place on every page, under a line that
+    changes from page to page, is content: only lines at the page edge run."""
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    for n in SEKSI:
+        _text(c, 60, 40, "LAMPIRAN KEPUTUSAN CAMAT", size=9)
+        _text(c, 60, 70, f"1. Jabatan : Kepala Seksi {n}")
+        _text(c, 60, 85, "2. Tugas :")
+        _text(c, 60, 300, f"a. tugas pokok seksi {n};")
+        c.showPage()
+    c.save()
+    doc = read_pdf(Path("r.pdf"), buf.getvalue())
+    assert [_texts(p) for p in doc.pages] == [
+        [f"1. Jabatan : Kepala Seksi {n}", "2. Tugas :", "", f"a. tugas pokok seksi {n};"]
+        for n in SEKSI
+    ]
+
+
 @pytest.mark.parametrize("rotation", [90, 180, 270])
 def test_rotated_page_reads_in_order(rotation):
     buf = io.BytesIO()

@@ -248,16 +248,34 @@ def _drop_running_lines(pages: list[Page]) -> None:
         return
     for p in text_pages:
         h = p.height or 842.0
-        kept: list[Block] = []
-        for b in p.blocks:
-            if isinstance(b, TextLine) and b.kind != "blank" and b.bbox is not None:
-                key = _running_key(b.text)
-                top_key = (p.number, key, "top", round(b.bbox[1]))
-                bottom_key = (p.number, key, "bottom", round(h - b.bbox[3]))
-                if top_key in drop or bottom_key in drop:
-                    continue
-            kept.append(b)
-        p.blocks = _tidy_blanks(kept)
+
+        def running(b: Block, h: float = h, n: int = p.number) -> bool:
+            if not isinstance(b, TextLine) or b.bbox is None:
+                return False
+            if b.kind == "blank":
+                return True
+            key = _running_key(b.text)
+            return (n, key, "top", round(b.bbox[1])) in drop or (
+                n,
+                key,
+                "bottom",
+                round(h - b.bbox[3]),
+            ) in drop
+
+        p.blocks = _tidy_blanks(_edge_running(p.blocks, running))
+
+
+def _edge_running(blocks: list[Block], running: Any) -> list[Block]:
+    """Drop running lines only at the page's edges: from the top down and the
+    bottom up, up to the first line that is not running.  A line repeated at
+    the same place on most pages but with page text above it (a "2. Tugas :"
+    label under a varying jabatan line) is content, not furniture."""
+    start, end = 0, len(blocks)
+    while start < end and running(blocks[start]):
+        start += 1
+    while end > start and running(blocks[end - 1]):
+        end -= 1
+    return blocks[start:end]
 
 
 def _tidy_blanks(blocks: list[Block]) -> list[Block]:
