@@ -20,7 +20,9 @@ from . import ingest, pipeline
 from .errors import ExtractError
 from .ids import decree_id
 from .ingest.route import OcrSettings
+from .merge import MergeResult, merge_duplicates
 from .model import Decree
+from .progress import plural
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,6 +41,7 @@ class FileResult:
     not_decree: bool = False
     duplicate_of: str | None = None
     elapsed: float = 0.0
+    pages: int = 0
 
     @property
     def ok(self) -> bool:
@@ -59,26 +62,37 @@ class FileResult:
             return self.error
         if self.duplicate_of:
             return f"{name}: same bytes as {self.duplicate_of}, skipped"
+        pages = f"{plural(self.pages, 'page')}, " if self.pages else ""
         if self.not_decree:
-            return f"{name}: not a decree ({self.elapsed:.1f} s)"
+            return f"{name}: skipped (not a decree; {pages}{self.elapsed:.1f} s)"
         return (
-            f"{name}: {_n(len(self.decrees), 'decree')}, {self.n_jabatan} jabatan, "
-            f"{_n(self.n_indikator, 'indikator row')} ({self.elapsed:.1f} s)"
+            f"{name}: {plural(len(self.decrees), 'decree')}, {self.n_jabatan} jabatan, "
+            f"{plural(self.n_indikator, 'indikator row')} ({pages}{self.elapsed:.1f} s)"
         )
 
 
 @dataclass
 class RunSummary:
-    """Totals of one :func:`extract_to` run."""
+    """Totals of one :func:`extract_to` run.
+
+    ``ok`` files gave at least one decree (or had the same bytes as an earlier
+    input); ``not_decree`` files were read but hold no decree (skipped, no row);
+    ``failed`` files could not be read.  ``decrees`` counts distinct decrees after
+    near-duplicates were merged (``duplicates``).  ``unsupported`` names the files
+    met inside folders whose type the tool cannot read.
+    """
 
     files: int = 0
     ok: int = 0
     failed: int = 0
     not_decree: int = 0
     decrees: int = 0
+    duplicates: int = 0
     jabatan: int = 0
     indikator: int = 0
+    pages: int = 0
     errors: list[str] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
     elapsed: float = 0.0
     out_dir: Path | None = None
     interrupted: bool = False
@@ -90,53 +104,82 @@ class RunSummary:
             self.failed += 1
             self.errors.append(result.error)
             return
+        self.pages += result.pages
+        if result.not_decree and not result.duplicate_of:
+            self.not_decree += 1
+            return
         self.ok += 1
         if result.duplicate_of:
             return
-        self.not_decree += int(result.not_decree)
         self.decrees += len(result.decrees)
         self.jabatan += result.n_jabatan
         self.indikator += result.n_indikator
 
+    def merged(self, result: MergeResult) -> None:
+        """Count the decrees that remain after near-duplicates were merged."""
+        self.duplicates = len(result.duplicate_of)
+        self.decrees = len(result.decrees)
+        self.jabatan = sum(len(d.jabatan) for d in result.decrees)
+        self.indikator = sum(len(j.indikator) for d in result.decrees for j in d.jabatan)
+
     def line(self) -> str:
-        """The one-line summary, e.g. ``12 files: 11 ok, 1 failed; 14 decrees, ...``."""
-        ok = f"{self.ok} ok" + (f" ({self.not_decree} not a decree)" if self.not_decree else "")
+        """The one-line summary, e.g. ``12 files: 10 ok, 1 skipped (not a decree), ...``."""
+        skipped = f"{self.not_decree} skipped (not a decree), " if self.not_decree else ""
+        merged = (
+            f" ({plural(self.duplicates, 'duplicate')} merged)" if self.duplicates else ""
+        )
         text = (
-            f"{_n(self.files, 'file')}: {ok}, {self.failed} failed; "
-            f"{_n(self.decrees, 'decree')}, "
-            f"{self.jabatan} jabatan, {_n(self.indikator, 'indikator row')} "
+            f"{plural(self.files, 'file')}: {self.ok} ok, {skipped}{self.failed} failed; "
+            f"{plural(self.decrees, 'decree')}{merged}, "
+            f"{self.jabatan} jabatan, {plural(self.indikator, 'indikator row')} "
             f"in {self.elapsed:.1f} s"
         )
         if self.out_dir is not None:
             text += f" -> {self.out_dir}"
+        if self.unsupported:
+            shown = ", ".join(self.unsupported[:5]) + (", ..." if len(self.unsupported) > 5 else "")
+            text += f"; {plural(len(self.unsupported), 'unsupported file')} not read: {shown}"
         return text + (" (interrupted)" if self.interrupted else "")
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 # -- input discovery ---------------------------------------------------------
 
 
-def find_inputs(paths: Paths) -> list[Path]:
+@dataclass
+class Inputs:
+    """What discovery found: the input files, and files met inside folders that the
+    tool cannot read (``unsupported``, reported in the summary, never silently dropped)."""
+
+    files: list[Path] = field(default_factory=list)
+    unsupported: list[Path] = field(default_factory=list)
+
+
+def discover_inputs(paths: Paths) -> Inputs:
     """Expand files and folders into the input files, in a stable order.
 
     A folder is searched recursively for files with a supported suffix, sorted by
     path; hidden files and folders and companion files (``README*``, gold files
-    and notes: ``*.gold.*``, ``*.notes.md``) are skipped.  A file named directly
-    is kept whatever its name, so that an unsupported one is reported, not
+    and notes: ``*.gold.*``, ``*.notes.md``) are skipped, and other files with an
+    unsupported suffix are listed in ``unsupported``.  A path named directly is
+    kept whatever it is (missing, unsupported), so that it is reported, not
     ignored.  Duplicates are dropped.
     """
     seen: set[Path] = set()
-    out: list[Path] = []
+    found = Inputs()
     for p in _as_list(paths):
-        for f in _expand(Path(p)):
+        files, unsupported = _expand(Path(p))
+        found.unsupported.extend(unsupported)
+        for f in files:
             key = f.resolve()
             if key not in seen:
                 seen.add(key)
-                out.append(f)
-    return out
+                found.files.append(f)
+    return found
+
+
+def find_inputs(paths: Paths) -> list[Path]:
+    """The input files of :func:`discover_inputs` (files and folders expanded)."""
+    return discover_inputs(paths).files
 
 
 def _as_list(paths: Paths) -> list[PathLike]:
@@ -145,11 +188,21 @@ def _as_list(paths: Paths) -> list[PathLike]:
     return list(paths)
 
 
-def _expand(path: Path) -> list[Path]:
+def _expand(path: Path) -> tuple[list[Path], list[Path]]:
+    """``(inputs, unsupported files)`` of a path: itself, or a folder's files."""
     if not path.is_dir():
-        return [path]
-    found = (f for f in path.rglob("*") if f.is_file() and _is_input(f.relative_to(path)))
-    return sorted(found)
+        return [path], []
+    inputs: list[Path] = []
+    unsupported: list[Path] = []
+    for f in sorted(path.rglob("*")):
+        if not f.is_file():
+            continue
+        rel = f.relative_to(path)
+        if _is_input(rel):
+            inputs.append(f)
+        elif _is_unsupported(rel):
+            unsupported.append(f)
+    return inputs, unsupported
 
 
 _COMPANION_FILES = ("readme*", "*.gold.*", "*.notes.md")
@@ -161,8 +214,19 @@ def _is_input(rel: Path) -> bool:
         return False
     if any(part.startswith(".") for part in rel.parts):
         return False
+    return not _is_companion(rel)
+
+
+def _is_companion(rel: Path) -> bool:
     name = rel.name.lower()
-    return not any(fnmatch(name, pattern) for pattern in _COMPANION_FILES)
+    return any(fnmatch(name, pattern) for pattern in _COMPANION_FILES)
+
+
+def _is_unsupported(rel: Path) -> bool:
+    """A visible, non-companion file whose type no reader handles."""
+    if rel.suffix.lower() in ingest.SUPPORTED_SUFFIXES:
+        return False
+    return not any(part.startswith(".") for part in rel.parts) and not _is_companion(rel)
 
 
 # -- one file ----------------------------------------------------------------
@@ -174,11 +238,20 @@ def extract_file(
     """Read and extract one file; return ``(sha256, decrees)`` with ids assigned.
 
     ``ocr`` says whether and how scans are OCR'd (default: on, 300 dpi, Indonesian).
+    Parts of the file that are not a decree (:func:`is_not_decree`) are dropped, so a
+    file that is no decree at all gives ``[]``.
 
     Raises :class:`ExtractError` for any failure; an unexpected exception becomes
     ``ExtractError(file, "internal error in <stage>: <ExcClass>: <msg>")``.
     """
-    path = Path(path)
+    sha, decrees, _pages = _extract_file(Path(path), password, ocr)
+    return sha, decrees
+
+
+def _extract_file(
+    path: Path, password: str | None, ocr: OcrSettings | None
+) -> tuple[str, list[Decree], int]:
+    """:func:`extract_file` plus the number of pages read."""
     with _stage(path, "ingest"):
         doc = ingest.read(path, password=password, ocr=ocr)
     with _stage(path, "extract"):
@@ -186,7 +259,7 @@ def extract_file(
     for i, d in enumerate(decrees, 1):
         d.decree_id = decree_id(doc.sha256, i)
         d.source_file = d.source_file or path.name
-    return doc.sha256, decrees
+    return doc.sha256, [d for d in decrees if not is_not_decree([d])], len(doc.pages)
 
 
 @contextmanager
@@ -205,8 +278,12 @@ def _stage(path: Path, name: str) -> Iterator[None]:
 
 
 def is_not_decree(decrees: list[Decree]) -> bool:
-    """True when a file yielded nothing that looks like an IKI/IKU decree."""
-    return all(d.kind == "OTHER" and not d.jabatan for d in decrees)
+    """True when nothing here is a decree: ``kind`` OTHER with no jabatan, no nomor
+    and no diktum (a Keputusan on another subject, with its nomor, is kept as OTHER)."""
+    return all(
+        d.kind == "OTHER" and not d.jabatan and not d.header.nomor and not d.diktum
+        for d in decrees
+    )
 
 
 # -- public API ----------------------------------------------------------------
@@ -218,19 +295,30 @@ def extract(
     password: str | None = None,
     skip_errors: bool = False,
     ocr: OcrSettings | None = None,
+    merge: bool = True,
 ) -> list[Decree]:
     """Extract the decrees of files and/or folders (recursive), in input order.
 
-    Raises :class:`ExtractError` on the first bad file unless ``skip_errors``.
+    With ``merge`` (the default) the renderings of one decree in several files (its
+    ``.txt``, ``.pdf`` and a scan) are one decree whose ``sources`` lists every file
+    (the rule of ``batch``, :mod:`iki_extract.merge`); ``merge=False`` keeps one
+    decree per file, e.g. to evaluate each rendering against the gold.  Files that
+    hold no decree give nothing.  Raises :class:`ExtractError` on the first bad file
+    unless ``skip_errors``.
     """
     decrees: list[Decree] = []
+    seen: set[str] = set()
     for path in find_inputs(path_or_paths):
         try:
-            decrees.extend(extract_file(path, password=password, ocr=ocr)[1])
+            sha, found = extract_file(path, password=password, ocr=ocr)
         except ExtractError:
             if not skip_errors:
                 raise
-    return decrees
+            continue
+        if sha not in seen:  # the same bytes twice are one input
+            seen.add(sha)
+            decrees.extend(found)
+    return merge_duplicates(decrees).decrees if merge else decrees
 
 
 def to_frames(decrees: Iterable[Decree]) -> dict[str, pd.DataFrame]:
@@ -246,30 +334,39 @@ def extract_to(
     *,
     password: str | None = None,
     on_file: Callable[[FileResult], None] | None = None,
-    inputs: list[Path] | None = None,
+    on_start: Callable[[Path], None] | None = None,
+    inputs: list[Path] | Inputs | None = None,
     ocr: OcrSettings | None = None,
+    merge: bool = True,
 ) -> RunSummary:
     """Extract every input into ``out_dir``; one bad file never stops the run.
 
     Each file's decrees go to ``OUT/decrees/<decree_id>.json`` as soon as the file
     is done; the flat tables are written at the end, also when the run is
-    interrupted (``KeyboardInterrupt`` is re-raised after writing them).  After a
-    complete run, decree JSON files left in ``OUT/decrees`` by earlier runs are
-    removed, so the folder and the tables describe the same decrees.
-    ``on_file`` is called after each file (for progress / logging);
-    ``inputs`` skips discovery when the caller already called :func:`find_inputs`.
+    interrupted (``KeyboardInterrupt`` is re-raised after writing them).  With
+    ``merge`` (the default) near-duplicate decrees from different files are merged
+    at the end (:mod:`iki_extract.merge`): the kept decree's JSON gets ``sources``
+    and the merged ones' JSON files are removed.  After a complete run, decree JSON
+    files left in ``OUT/decrees`` by earlier runs are removed, so the folder and the
+    tables describe the same decrees.  A missing path is one failed input.
+    ``on_start`` / ``on_file`` are called before / after each file (progress);
+    ``inputs`` skips discovery when the caller already called :func:`discover_inputs`.
     """
     from .export import write_decree_json, write_tables
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    files = inputs if inputs is not None else find_inputs(paths)
-    summary = RunSummary(out_dir=out)
+    found = inputs if inputs is not None else discover_inputs(paths)
+    if not isinstance(found, Inputs):
+        found = Inputs(files=list(found))
+    summary = RunSummary(out_dir=out, unsupported=[p.name for p in found.unsupported])
     kept: list[Decree] = []
     seen: dict[str, str] = {}
     start = time.perf_counter()
     try:
-        for path in files:
+        for path in found.files:
+            if on_start is not None:
+                on_start(path)
             result = _run_one(path, out, password, seen, write_decree_json, ocr)
             summary.add(result)
             if result.ok and not result.duplicate_of:
@@ -281,9 +378,30 @@ def extract_to(
         summary.interrupted = True
         raise
     finally:
+        if merge:
+            kept = _merge_written(kept, out, summary, write_decree_json)
         write_tables(to_frames(kept), out)
         summary.elapsed = time.perf_counter() - start
     return summary
+
+
+def _merge_written(
+    decrees: list[Decree],
+    out: Path,
+    summary: RunSummary,
+    write_json: Callable[[Decree, Path], Path],
+) -> list[Decree]:
+    """Merge near-duplicates among the written decrees; fix their JSON files."""
+    from .export.json_out import DECREES_SUBDIR
+
+    result = merge_duplicates(decrees)
+    summary.merged(result)
+    for d in result.decrees:
+        if len(d.sources) > 1:
+            write_json(d, out)
+    for dup_id in result.duplicate_of:
+        (out / DECREES_SUBDIR / f"{dup_id}.json").unlink(missing_ok=True)
+    return result.decrees
 
 
 _DECREE_JSON = re.compile(r"^[0-9a-f]{16}-[0-9]+\.json$")
@@ -311,8 +429,11 @@ def _run_one(
 ) -> FileResult:
     start = time.perf_counter()
     result = FileResult(path=path)
+    if not path.exists():
+        result.error = f"{path}: no such file or folder"
+        return result
     try:
-        sha, result.decrees = extract_file(path, password=password, ocr=ocr)
+        sha, result.decrees, result.pages = _extract_file(path, password, ocr)
         if sha in seen:
             result.duplicate_of = seen[sha]
         else:

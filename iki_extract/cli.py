@@ -10,12 +10,13 @@ import argparse
 import dataclasses
 import json
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
-from .progress import BarOrLines, isatty
+from .progress import BarOrLines, isatty, plural
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -40,6 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="output folder (created if missing)",
     )
     ext.add_argument("--password", default=None, help="password for encrypted PDFs")
+    ext.add_argument(
+        "--keep-duplicates",
+        action="store_true",
+        help="keep one decree per file: do not merge the renderings of one decree "
+        "(.txt, .pdf, scan) found in several files (needed to evaluate each rendering)",
+    )
     _add_ocr_options(ext)
     ext.add_argument(
         "-q",
@@ -88,27 +95,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def cmd_extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    """Run ``extract``: one line per bad file, a final summary, exit 0/1/2."""
-    from .api import extract_to, find_inputs
+    """Run ``extract``: one line per bad file (a missing path too), a summary, exit 0/1/2."""
+    from .api import discover_inputs, extract_to
 
-    missing = [str(p) for p in args.paths if not p.exists()]
-    if missing:
-        parser.error(f"no such file or folder: {', '.join(missing)}")
     if args.out.exists() and not args.out.is_dir():
         parser.error(f"output path is not a folder: {args.out}")
-    inputs = find_inputs(args.paths)
-    if not inputs:
+    found = discover_inputs(args.paths)
+    if not found.files:
         parser.error("no input files found (supported: .txt, .md, .pdf, images)")
 
-    reporter = _Reporter(len(inputs), quiet=args.quiet, stream=sys.stderr)
+    reporter = _Reporter(len(found.files), quiet=args.quiet, stream=sys.stderr)
     try:
         summary = extract_to(
             args.paths,
             args.out,
             password=args.password,
+            on_start=reporter.on_start,
             on_file=reporter.on_file,
-            inputs=inputs,
+            inputs=found,
             ocr=ocr_settings(args),
+            merge=not args.keep_duplicates,
         )
     finally:
         reporter.close()
@@ -117,25 +123,42 @@ def cmd_extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
 
 
 class _Reporter(BarOrLines):
-    """Progress for ``extract``: a tqdm bar on a terminal, plain lines otherwise."""
+    """Progress for ``extract``: a tqdm bar on a terminal (files, the file being read,
+    pages and pages/s), plain lines otherwise."""
 
     def __init__(self, total: int, *, quiet: bool, stream: TextIO) -> None:
         self.total, self.quiet, self.stream, self.done = total, quiet, stream, 0
+        self.pages, self.start = 0, time.perf_counter()
         self.bar = None
         if not quiet and total > 1 and isatty(stream):
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, file=stream, unit="file", leave=False)
 
+    @property
+    def pages_per_s(self) -> float:
+        elapsed = time.perf_counter() - self.start
+        return self.pages / elapsed if elapsed > 0 else 0.0
+
+    def status(self, current: str | None = None) -> str:
+        """``"3 pages, 1.5 pages/s"`` and the file being read, for the bar."""
+        text = f"{plural(self.pages, 'page')}, {self.pages_per_s:.1f} pages/s"
+        return text + (f", reading {current}" if current else "")
+
+    def on_start(self, path: Path) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(self.status(path.name))
+
     def on_file(self, result: Any) -> None:
         self.done += 1
+        self.pages += int(getattr(result, "pages", 0) or 0)
         if result.error is not None:
             self.write(result.error)
         elif not self.quiet and self.bar is None:
-            self.write(f"[{self.done}/{self.total}] {result.line()}")
+            self.write(f"[{self.done}/{self.total}] {result.line()}; {self.status()}")
         if self.bar is not None:
+            self.bar.set_postfix_str(self.status(), refresh=False)
             self.bar.update(1)
-
 
 
 # -- batch ---------------------------------------------------------------------

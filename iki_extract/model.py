@@ -159,6 +159,9 @@ class Header:
     kode_kabkota: str | None = None
     provinsi: str | None = None
     kode_provinsi: str | None = None
+    # how sure the region match is (0-100) and why a code is missing or doubtful
+    region_score: float | None = None
+    region_note: str | None = None
 
 
 @dataclass
@@ -213,6 +216,15 @@ class Decree:
     warnings: list[str] = field(default_factory=list)
     # parsed mengingat items (normaliser), parallel to ``mengingat``
     mengingat_refs: list[dict | None] = field(default_factory=list)
+    # every input this decree was read from (``[{"file", "pages"}, ...]``; the first
+    # is ``source``); more than one when near-identical renderings were merged
+    sources: list[dict] = field(default_factory=list)
+
+    def source_list(self) -> list[dict]:
+        """``sources``, or the decree's own ``source`` when nothing was merged into it."""
+        return [dict(s) for s in self.sources] or [
+            {"file": self.source_file, "pages": list(self.pages)}
+        ]
 
     def to_dict(self) -> dict:
         """The decree as a ``decree.schema.json`` object."""
@@ -220,6 +232,7 @@ class Decree:
             "decree_id": self.decree_id,
             "kind": self.kind,
             "source": {"file": self.source_file, "pages": list(self.pages)},
+            "sources": self.source_list(),
             "header": asdict(self.header),
             "menimbang": list(self.menimbang),
             "mengingat": list(self.mengingat),
@@ -239,6 +252,7 @@ class Decree:
                 }
                 for j in self.jabatan
             ],
+            "warnings": list(self.warnings),
         }
 
     @classmethod
@@ -273,5 +287,7 @@ class Decree:
             ],
             decree_id=d.get("decree_id") or "",
             mengingat_refs=list(d.get("mengingat_refs") or []),
+            warnings=list(d.get("warnings") or []),
+            sources=[dict(s) for s in d.get("sources") or []],
         )
 

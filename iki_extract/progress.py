@@ -27,3 +27,8 @@ def isatty(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def plural(count: int, noun: str) -> str:
+    """``"1 page"``, ``"2 pages"``, ``"0 errors"`` (English -s plural, as the log lines use)."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")

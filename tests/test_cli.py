@@ -101,7 +101,8 @@ def test_bad_files_do_not_stop_the_run(tmp_path, fake_pipeline, capsys):
     ]
     assert captured.out.strip() == (
         f"4 files: 1 ok, 3 failed; 2 decrees, 2 jabatan, 4 indikator rows in "
-        f"{captured.out.split(' in ')[1].split(' s ')[0]} s -> {out}"
+        f"{captured.out.split(' in ')[1].split(' s ')[0]} s -> {out}; "
+        f"1 unsupported file not read: notes.docx"
     )
 
     sha16 = hashlib.sha256(files["good"].read_bytes()).hexdigest()[:16]
@@ -149,7 +150,10 @@ def test_all_good_exits_0(tmp_path, fake_pipeline, capsys):
                      "-o", str(tmp_path / "out"), "-q"])  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0
-    assert out.startswith("2 files: 2 ok (1 not a decree), 0 failed; 3 decrees, 2 jabatan")
+    # the non-decree is skipped and written nowhere
+    assert out.startswith("2 files: 1 ok, 1 skipped (not a decree), 0 failed; 2 decrees, 2 jabatan")
+    assert len(pd.read_parquet(tmp_path / "out" / "decrees.parquet")) == 2
+    assert len(list((tmp_path / "out" / "decrees").glob("*.json"))) == 2
 
 
 def test_named_unsupported_file_is_reported(tmp_path, fake_pipeline, capsys):
@@ -167,7 +171,6 @@ def test_named_unsupported_file_is_reported(tmp_path, fake_pipeline, capsys):
         [],
         ["extract", "-o", "out"],
         ["extract", "somewhere"],
-        ["extract", "does/not/exist", "-o", "out"],
         ["frobnicate"],
     ],
 )

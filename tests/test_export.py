@@ -22,10 +22,11 @@ EXPECTED_COLUMNS = {
         "tentang", "tahun", "tempat_penetapan", "tanggal_penetapan", "penandatangan_nama",
         "penandatangan_nip", "penandatangan_pangkat", "penandatangan_jabatan",
         # normalised (Kemendagri codes, decoded NIP, golongan)
-        "kode_kecamatan", "kode_kabkota", "provinsi", "kode_provinsi", "penandatangan_nip_valid",
+        "kode_kecamatan", "kode_kabkota", "provinsi", "kode_provinsi", "region_score", "region_note",
+        "penandatangan_nip_valid",
         "penandatangan_tanggal_lahir", "penandatangan_jenis_kelamin", "penandatangan_tmt_cpns",
         "penandatangan_golongan_ruang",
-        "kind", "source_file", "n_jabatan", "n_indikator",
+        "kind", "source_file", "source_files", "n_jabatan", "n_indikator",
     ],
     "jabatan": [
         "decree_id", "jabatan_no", "jabatan", "jabatan_canonical", "jabatan_level",

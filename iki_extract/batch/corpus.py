@@ -164,13 +164,8 @@ def build_corpus(
 
 
 def corpus_frames(decrees: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
-    """``export.to_frames`` over the decree dicts, plus ``decrees.source_files``."""
-    frames = to_frames(decree_from_dict(d) for d in decrees)
-    table = frames["decrees"]
-    files = {d["decree_id"]: "; ".join(s["file"] for s in d.get("sources") or []) for d in decrees}
-    col = pd.array([files.get(i) for i in table["decree_id"]], dtype="string")
-    table.insert(table.columns.get_loc("source_file") + 1, "source_files", col)
-    return frames
+    """``export.to_frames`` over the decree dicts (``decrees.source_files`` from ``sources``)."""
+    return to_frames(decree_from_dict(d) for d in decrees)
 
 
 def decree_from_dict(d: dict[str, Any]) -> Decree:

@@ -383,7 +383,7 @@ def ocr_pdf_pages(
     """
     import pypdfium2 as pdfium
 
-    from .pdf import ENCRYPTED
+    from .pdf import encryption_message
 
     settings = settings or OcrSettings(lang=lang)
     check_tesseract(path, settings.lang)
@@ -392,7 +392,7 @@ def ocr_pdf_pages(
     except pdfium.PdfiumError as exc:
         msg = str(exc).lower()
         if "password" in msg:
-            raise InputError(path, ENCRYPTED) from exc
+            raise InputError(path, encryption_message(password)) from exc
         raise InputError(path, f"corrupt PDF: {' '.join(str(exc).split())[:120]}") from exc
     out: dict[int, Page] = {}
     try:

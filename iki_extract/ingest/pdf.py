@@ -42,6 +42,7 @@ from .pdf_tables import (
 )
 
 ENCRYPTED = "encrypted PDF: password required (use --password)"
+WRONG_PASSWORD = "encrypted PDF: wrong password (the --password given does not open it)"
 NO_PAGES = "PDF has no pages"
 NO_TEXT = "no text layer: needs OCR"
 
@@ -83,9 +84,14 @@ def _short(exc: BaseException) -> str:
     return msg[:120]
 
 
-def _error(path: Path | str, exc: BaseException) -> InputError:
+def encryption_message(password: str | None) -> str:
+    """The message for a PDF that did not open: no password given, or a wrong one."""
+    return WRONG_PASSWORD if password else ENCRYPTED
+
+
+def _error(path: Path | str, exc: BaseException, password: str | None = None) -> InputError:
     if _is_encryption_error(exc):
-        return InputError(path, ENCRYPTED)
+        return InputError(path, encryption_message(password))
     return InputError(path, f"corrupt PDF: {_short(exc)}")
 
 
@@ -95,7 +101,7 @@ def _open(path: Path | str, data: bytes, password: str | None) -> Any:
     try:
         return pdfplumber.open(io.BytesIO(data), password=password or "")
     except Exception as exc:  # pdfminer raises many unrelated types
-        raise _error(path, exc) from exc
+        raise _error(path, exc, password) from exc
 
 
 # --------------------------------------------------------------------------
@@ -190,7 +196,7 @@ def iter_pages(path: Path | str, data: bytes, password: str | None = None) -> It
         try:
             pages = pdf.pages
         except Exception as exc:
-            raise _error(path, exc) from exc
+            raise _error(path, exc, password) from exc
         if not pages:
             raise InputError(path, NO_PAGES)
         for i, plumber_page in enumerate(pages, start=1):
@@ -201,7 +207,7 @@ def iter_pages(path: Path | str, data: bytes, password: str | None = None) -> It
             except InputError:
                 raise
             except Exception as exc:
-                raise _error(path, exc) from exc
+                raise _error(path, exc, password) from exc
             finally:
                 current.close()
                 plumber_page.close()
@@ -327,13 +333,13 @@ def pdf_has_text(
         try:
             pages = pdf.pages[:max_pages]
         except Exception as exc:
-            raise _error(path, exc) from exc
+            raise _error(path, exc, password) from exc
         for page in pages:
             try:
                 if any(ch.get("text", "").strip() for ch in page.chars):
                     return True
             except Exception as exc:
-                raise _error(path, exc) from exc
+                raise _error(path, exc, password) from exc
             finally:
                 page.close()
         return False

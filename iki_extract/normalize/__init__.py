@@ -28,6 +28,8 @@ def normalize_decree(d: Decree) -> None:
     h.kode_kabkota = region.kode_kabkota
     h.provinsi = region.provinsi
     h.kode_provinsi = region.kode_provinsi
+    h.region_score = region.score if (region.kode_kecamatan or region.kode_kabkota) else 0.0
+    h.region_note = region.note
     if region.note:
         d.warnings.append(f"region: {region.note}")
     s = h.penandatangan

@@ -13,7 +13,9 @@ kabupaten/kota and kecamatan with their dotted codes).  The index is built once
 2. the kecamatan is matched *inside* those kabupaten/kota: first exactly (case,
    spacing and punctuation ignored, so "Karang Ploso" is Karangploso), then
    fuzzily (rapidfuzz ``ratio`` on the compact names, "Wonoasth" -> Wonoasih);
-3. without a kabupaten/kota the whole country is searched, but a name found in
+3. a kabupaten/kota that is written but not in the list gives no code at all
+   (the ``note`` says so), even when a kecamatan of that name exists elsewhere;
+   without a kabupaten/kota the whole country is searched, but a name found in
    several places (or a fuzzy guess that is not clearly the only one) is never
    picked silently: the result has no code, a ``note`` and the ``candidates``;
 4. a region code written in the ``nomor`` ("188.45/05/35.07.23/2020") is a
@@ -342,6 +344,19 @@ def _resolve(kecamatan: object, kabupaten_kota: object, nomor: object) -> Region
 
     kec_key = _kec_key(kec_raw) if kec_raw else ""
     found = _Kec([], 0.0, None)
+    if kab_raw and kab_raw.strip() and not kab_codes and _kab_key(kab_raw)[0]:
+        # a kabupaten/kota is written but is not in the Kemendagri list: a kecamatan of
+        # that name elsewhere in the country (or a code in the nomor) is no evidence
+        if kec_key:
+            notes.append(f"kecamatan {kec_raw!r} not looked up: its kabupaten/kota is unknown")
+        if nomor_code:
+            notes.append(f"the code {nomor_code} in the nomor is not used")
+        return RegionMatch(
+            score=0.0,
+            note="; ".join(notes),
+            nomor_code=nomor_code,
+            candidates=(nomor_code,) if nomor_code else (),
+        )
     if kec_key:
         found = _match_kec(idx, kec_key, kab_codes)
         if not found.codes and kab_codes:
