@@ -98,6 +98,10 @@ class Table:
 
 Block = Union[TextLine, Table]
 
+# Document origins whose page numbers are not those of a printed page: plain text,
+# and office documents (Word reflows text; an Excel sheet is not a page).
+PAGELESS_ORIGINS = frozenset({"text", "office"})
+
 
 @dataclass
 class Page:

@@ -10,14 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from .layout.decree import read_document
-from .model import Decree, Document
+from .model import PAGELESS_ORIGINS, Decree, Document
 from .normalize import normalize_decree
 
 
 def extract_document(doc: Document) -> list[Decree]:
     """Turn one read document into its decrees (one per distinct decree)."""
     decrees = read_document(doc)
-    text_only = doc.origin == "text"
+    # text and office documents have no printed page numbers (Word and Excel reflow)
+    text_only = doc.origin in PAGELESS_ORIGINS
     for d in decrees:
         if text_only:
             d.pages = []

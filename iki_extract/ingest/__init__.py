@@ -13,15 +13,17 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Document
+from .office import OFFICE_SUFFIXES, read_office
 from .route import OcrSettings, read_image_file, read_pdf_routed
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 PDF_SUFFIXES = frozenset({".pdf"})
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | IMAGE_SUFFIXES
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | IMAGE_SUFFIXES | OFFICE_SUFFIXES
 
 DEFAULT_MAX_BYTES = 20 * 2**20  # text decrees
 DEFAULT_MAX_PDF_BYTES = 512 * 2**20  # PDFs are read page by page, so they may be large
+DEFAULT_MAX_OFFICE_BYTES = 64 * 2**20  # office files are read whole (zip bombs: .container)
 BINARY_THRESHOLD = 0.10  # share of control / undecodable characters that marks binary data
 
 # C0/C1 control characters other than the white space a text file may hold.
@@ -47,7 +49,12 @@ def read(
     ocr = ocr or OcrSettings()
     path = Path(path)
     suffix = path.suffix.lower()
-    limit = max_bytes if suffix in TEXT_SUFFIXES else max(max_bytes, DEFAULT_MAX_PDF_BYTES)
+    if suffix in TEXT_SUFFIXES:
+        limit = max_bytes
+    elif suffix in OFFICE_SUFFIXES:
+        limit = max(max_bytes, DEFAULT_MAX_OFFICE_BYTES)
+    else:
+        limit = max(max_bytes, DEFAULT_MAX_PDF_BYTES)
     suffix = _check_file(path, limit)
     if suffix in TEXT_SUFFIXES:
         data = _read_bytes(path)
@@ -56,6 +63,9 @@ def read(
     elif suffix in PDF_SUFFIXES:
         data = _read_bytes(path)
         doc = read_pdf_routed(path, data, password=password, ocr=ocr)
+    elif suffix in OFFICE_SUFFIXES:
+        data = _read_bytes(path)
+        doc = read_office(path, data)
     else:
         data = _read_bytes(path)
         doc = read_image_file(path, data, ocr=ocr)

@@ -158,13 +158,28 @@ def matrix_blocks(blocks: list[Block], begin: int, end: int) -> list[Jabatan]:
     region = blocks[begin:end]
     starts = find_block_starts(region)
     stop = block_region_start(region, starts[0], -1) if starts else len(region)
-    parts = [b for b in region[:stop] if isinstance(b, Table)]
-    if not parts or not has_jabatan_column(parts):
+    parts = _matrix_parts([b for b in region[:stop] if isinstance(b, Table)])
+    if not parts:
         return []
     return [
         Jabatan(jabatan=fold(title), indikator=rows, page=rows[0].page if rows else None)
         for title, rows in reconstruct_by_jabatan(parts)
     ]
+
+
+def _matrix_parts(tables: list[Table]) -> list[Table]:
+    """The tables that make up an IKI matrix: each one whose header names a JABATAN
+    column, and after it the parts of the same width that continue it (a narrower
+    table without such a header, e.g. a recap beside the matrix, is not one)."""
+    out: list[Table] = []
+    width: int | None = None
+    for t in tables:
+        if has_jabatan_column([t]):
+            out.append(t)
+            width = t.n_cols
+        elif width is not None and t.n_cols == width:
+            out.append(t)
+    return out
 
 
 def _to_jabatan(rb: RawBlock) -> Jabatan:
