@@ -75,7 +75,7 @@ def make_inputs(folder: Path) -> dict[str, Path]:
     for path, data in files.values():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-    (folder / "notes.docx").write_bytes(b"ignored: unsupported suffix inside a folder")
+    (folder / "notes.pages").write_bytes(b"ignored: unsupported suffix inside a folder")
     (folder / ".hidden.txt").write_bytes(b"ignored: hidden")
     (folder / "README.md").write_bytes(b"ignored: companion file")
     (folder / "a_good.gold.notes.md").write_bytes(b"ignored: companion file")
@@ -157,12 +157,12 @@ def test_all_good_exits_0(tmp_path, fake_pipeline, capsys):
 
 
 def test_named_unsupported_file_is_reported(tmp_path, fake_pipeline, capsys):
-    path = tmp_path / "decree.docx"
+    path = tmp_path / "decree.pages"
     path.write_bytes(b"PK\x03\x04")
     code = cli.main(["extract", str(path), "-o", str(tmp_path / "out")])
     err = stderr_lines(capsys.readouterr().err)
     assert code == 1
-    assert len(err) == 1 and err[0].startswith("decree.docx: unsupported file type .docx")
+    assert len(err) == 1 and err[0].startswith("decree.pages: unsupported file type .pages")
 
 
 @pytest.mark.parametrize(

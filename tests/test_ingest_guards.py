@@ -95,7 +95,7 @@ def test_max_bytes_is_configurable(tmp_path: Path, stub_text_reader: list[bytes]
     assert read(path, max_bytes=2000).pages
 
 
-@pytest.mark.parametrize("name", ["decree.docx", "decree.xlsx", "README"])
+@pytest.mark.parametrize("name", ["decree.pages", "decree.numbers", "README"])
 def test_unsupported_suffix(tmp_path: Path, name: str):
     path = tmp_path / name
     path.write_text("KEPUTUSAN CAMAT", encoding="utf-8")

@@ -38,7 +38,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..model import Block, Cell, Document, Page, Table, TextLine
 from .container import check_zip, require_member
-from .numbering import W, Numbering
+from .numbering import Numbering, W
 
 LAYOUT_MAX_COLS = 3  # a borderless grid this narrow is page layout, not data
 LINE_PT = 14.0  # virtual line pitch for the y of bboxes (Word has no fixed layout)
