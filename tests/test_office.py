@@ -121,8 +121,10 @@ def test_seed_docx_resaved_by_libreoffice_as_doc(seeds_dir, tmp_path):
     for stem, g in gold.items():
         for v in DOCX_VARIANTS:
             src = write_decree_docx(g, tmp_path / "src" / f"{stem}.{v}.docx", variant=v)
-            (tmp_path / f"{stem}.{v}.doc").write_bytes(convert(src, src.read_bytes(), "doc"))
-    report, pred = _score(gold, tmp_path)
+            out = tmp_path / "doc" / f"{stem}.{v}.doc"
+            out.parent.mkdir(exist_ok=True)
+            out.write_bytes(convert(src, src.read_bytes(), "doc"))
+    report, pred = _score(gold, tmp_path / "doc")
     assert len(pred) == len(gold) * len(DOCX_VARIANTS)
     _check(report, BAR)
 
