@@ -102,7 +102,7 @@ def test_bad_files_do_not_stop_the_run(tmp_path, fake_pipeline, capsys):
     assert captured.out.strip() == (
         f"4 files: 1 ok, 3 failed; 2 decrees, 2 jabatan, 4 indikator rows in "
         f"{captured.out.split(' in ')[1].split(' s ')[0]} s -> {out}; "
-        f"1 unsupported file not read: notes.docx"
+        f"1 unsupported file not read: notes.pages"
     )
 
     sha16 = hashlib.sha256(files["good"].read_bytes()).hexdigest()[:16]
