@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import ingest, pipeline
 from .errors import ExtractError
@@ -42,6 +42,7 @@ class FileResult:
     duplicate_of: str | None = None
     elapsed: float = 0.0
     pages: int = 0
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -338,8 +339,17 @@ def extract_to(
     inputs: list[Path] | Inputs | None = None,
     ocr: OcrSettings | None = None,
     merge: bool = True,
+    timeout: float | None = 300.0,
+    max_memory_mb: int | None = 2048,
+    workers: int = 1,
 ) -> RunSummary:
     """Extract every input into ``out_dir``; one bad file never stops the run.
+
+    Each file is read in an isolated child process (:mod:`iki_extract.isolation`):
+    ``timeout`` seconds and ``max_memory_mb`` of address space at most (``None``:
+    no limit), so a bomb or a hang is one error line.  ``workers`` files (and
+    the OCR pages of one file) are read at once; the output is the same for
+    any number of workers.
 
     Each file's decrees go to ``OUT/decrees/<decree_id>.json`` as soon as the file
     is done; the flat tables are written at the end, also when the run is
@@ -353,6 +363,7 @@ def extract_to(
     ``inputs`` skips discovery when the caller already called :func:`discover_inputs`.
     """
     from .export import write_decree_json, write_tables
+    from .run_files import run_files
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -363,11 +374,22 @@ def extract_to(
     kept: list[Decree] = []
     seen: dict[str, str] = {}
     start = time.perf_counter()
+    _warm_up()
+    present = [p for p in found.files if p.exists()]
+    outcomes = run_files(
+        present,
+        password=password,
+        ocr=ocr,
+        timeout=timeout,
+        max_memory_mb=max_memory_mb,
+        workers=max(1, workers),
+    )
     try:
         for path in found.files:
             if on_start is not None:
                 on_start(path)
-            result = _run_one(path, out, password, seen, write_decree_json, ocr)
+            outcome = next(outcomes)[1] if path.exists() else None
+            result = _run_one(path, outcome, out, seen, write_decree_json)
             summary.add(result)
             if result.ok and not result.duplicate_of:
                 kept.extend(result.decrees)
@@ -421,23 +443,27 @@ def _prune_stale_json(out: Path, keep: set[str]) -> None:
 
 def _run_one(
     path: Path,
+    outcome: Any,
     out: Path,
-    password: str | None,
     seen: dict[str, str],
     write_json: Callable[[Decree, Path], Path],
-    ocr: OcrSettings | None = None,
 ) -> FileResult:
-    start = time.perf_counter()
+    """Record one file's isolated outcome: write its decree JSON, or keep its error line."""
     result = FileResult(path=path)
-    if not path.exists():
+    if outcome is None:
         result.error = f"{path}: no such file or folder"
         return result
+    result.elapsed = outcome.elapsed
+    if not outcome.ok:
+        result.error = str(ExtractError(path, outcome.error or "failed", stage=outcome.stage or ""))
+        return result
+    value = outcome.value
+    result.decrees, result.pages, result.warnings = value.decrees, value.pages, value.warnings
     try:
-        sha, result.decrees, result.pages = _extract_file(path, password, ocr)
-        if sha in seen:
-            result.duplicate_of = seen[sha]
+        if value.sha256 in seen:
+            result.duplicate_of = seen[value.sha256]
         else:
-            seen[sha] = path.name
+            seen[value.sha256] = path.name
             with _stage(path, "export"):
                 for d in result.decrees:
                     write_json(d, out)
@@ -445,5 +471,11 @@ def _run_one(
     except ExtractError as exc:
         result.error = str(exc)
         result.decrees = []
-    result.elapsed = time.perf_counter() - start
     return result
+
+
+def _warm_up() -> None:
+    """Load the lazily loaded parts once in this process, so every forked child starts warm."""
+    from .batch.worker import warm_up
+
+    warm_up()

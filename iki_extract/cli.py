@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -48,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
         "(.txt, .pdf, scan) found in several files (needed to evaluate each rendering)",
     )
     _add_ocr_options(ext)
+    _add_limit_options(ext)
+    ext.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="files (and OCR pages of one file) read at once (default: all cores)",
+    )
     ext.add_argument(
         "-q",
         "--quiet",
@@ -72,6 +80,24 @@ def _add_ocr_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-ocr", action="store_true", help="do not OCR scans (report them instead)")
     p.add_argument("--dpi", type=int, default=300, help="rasterising resolution for OCR (300)")
     p.add_argument("--lang", default="ind", help="Tesseract language(s), e.g. ind or ind+eng")
+
+
+def _add_limit_options(p: argparse.ArgumentParser) -> None:
+    """Per-file isolation limits, shared by ``extract`` and ``batch``."""
+    p.add_argument(
+        "--timeout", type=float, default=300.0, metavar="SEC", help="per-file time limit (300)"
+    )
+    p.add_argument(
+        "--max-memory",
+        type=int,
+        default=2048,
+        metavar="MB",
+        help="memory one file's extraction may take on top of its worker (2048; 0: no limit)",
+    )
+
+
+def _check_limits(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    _check_limits(args, parser)
 
 
 def ocr_settings(args: argparse.Namespace):
@@ -100,6 +126,7 @@ def cmd_extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
 
     if args.out.exists() and not args.out.is_dir():
         parser.error(f"output path is not a folder: {args.out}")
+    _check_limits(args, parser)
     found = discover_inputs(args.paths)
     if not found.files:
         parser.error("no input files found (supported: .txt, .md, .pdf, images)")
@@ -115,6 +142,9 @@ def cmd_extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
             inputs=found,
             ocr=ocr_settings(args),
             merge=not args.keep_duplicates,
+            timeout=args.timeout,
+            max_memory_mb=args.max_memory or None,
+            workers=args.workers or (os.cpu_count() or 1),
         )
     finally:
         reporter.close()
@@ -192,16 +222,7 @@ def _add_batch_parser(sub: Any) -> None:
         metavar="tcp://HOST:PORT",
         help="run on an existing Dask cluster (overrides --executor)",
     )
-    bat.add_argument(
-        "--timeout", type=float, default=300.0, metavar="SEC", help="per-file time limit"
-    )
-    bat.add_argument(
-        "--max-memory",
-        type=int,
-        default=2048,
-        metavar="MB",
-        help="memory one file's extraction may take on top of its worker (0: no limit)",
-    )
+    _add_limit_options(bat)
     bat.add_argument("--password", default=None, help="password for encrypted PDFs / zip members")
     bat.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     bat.set_defaults(func=cmd_batch)

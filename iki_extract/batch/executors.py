@@ -27,7 +27,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .worker import run_task
+from .worker import init_worker, run_task
 
 EXECUTORS = ("local", "dask-local", "dask")
 
@@ -100,10 +100,13 @@ def run_tasks(
 def _pool(n: int) -> ProcessPoolExecutor:
     main = getattr(sys.modules.get("__main__"), "__file__", None)
     if main is not None and not os.path.exists(main):  # python - / -c: no main file to import
-        return ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"))
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["iki_extract.batch.worker"])
-    return ProcessPoolExecutor(max_workers=n, mp_context=ctx)
+        ctx = multiprocessing.get_context("fork")
+    else:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["iki_extract.batch.worker"])
+    return ProcessPoolExecutor(
+        max_workers=n, mp_context=ctx, initializer=init_worker, initargs=(os.getpid(),)
+    )
 
 
 def _run_pool(tasks: Sequence[Task], fn: Any, n: int) -> Iterator[tuple[Task, dict[str, Any]]]:

@@ -1,45 +1,40 @@
 """The task function every executor runs: extract one file in an isolated child process.
 
-:func:`run_task` is what the local process pool and Dask workers call.  It forks
-a child (``os.fork``: it works in pool workers and in Dask's daemonic worker
-processes alike, where ``multiprocessing`` may not start children), and in the
-child
-
-* caps the address space with ``resource.setrlimit(RLIMIT_AS)`` at the
-  worker's current size plus ``max_memory_mb`` (so a runaway file raises
-  ``MemoryError`` there, never in the worker),
-* runs :func:`iki_extract.api.extract_file`,
-* sends the result back through a pipe (pickled plain data) and exits.
-
-The parent enforces the time limit (the child is killed with SIGKILL when it
-has not answered in ``timeout`` seconds) and turns every failure (an
-:class:`~iki_extract.errors.ExtractError`, ``MemoryError``, a timeout, a child
-killed by a signal) into a failed :class:`dict` result, so a bad file never
-takes a worker down.  The result is plain data (``dict``) so that it pickles
-the same way through ``concurrent.futures`` and Dask.
+:func:`run_task` is what the local process pool and Dask workers call.  It runs
+:func:`iki_extract.run_files.extract_counted` under
+:func:`iki_extract.isolation.call_isolated`: a forked child (``os.fork`` works in
+pool workers and in Dask's daemonic worker processes alike) in its own process
+group, with ``RLIMIT_AS`` at the worker's size plus ``max_memory_mb``, a private
+temp folder, and a parent-death signal.  A timeout kills the child's whole group
+(``tesseract`` included).  Every failure (an
+:class:`~iki_extract.errors.ExtractError`, a memory-cap failure, a timeout, a
+child killed by a signal) becomes a failed :class:`dict` result, so a bad file
+never takes a worker down.  The result is plain data (``dict``) so that it
+pickles the same way through ``concurrent.futures`` and Dask.
 """
 
 from __future__ import annotations
 
 import gc
 import os
-import pickle
-import resource
-import select
 import shutil
-import signal
 import socket
 import tempfile
 import time
-import traceback
 from pathlib import Path
 from typing import Any
 
-from .. import api, ingest
-from ..errors import ExtractError, InputError
+from .. import api
+from ..isolation import call_isolated, guard_parent
+from ..run_files import classify, extract_counted
 
 MB = 2**20
-_READ_CHUNK = 1 << 16
+
+
+def init_worker(driver_pid: int) -> None:
+    """Pool-worker initializer: exit when the driver exits, and warm up."""
+    guard_parent(driver_pid)
+    warm_up()
 
 
 def run_task(
@@ -69,14 +64,36 @@ def run_task(
             tmpdir = tempfile.mkdtemp(prefix="iki-task-")
             path = str(Path(tmpdir) / task.get("basename", "input"))
             Path(path).write_bytes(task["data"])
-        result = _in_child(path, password, timeout, max_memory_mb)
+        outcome = call_isolated(
+            _extract_dicts,
+            path,
+            password,
+            timeout=timeout,
+            max_memory_mb=max_memory_mb,
+            classify=classify,
+        )
     finally:
         if tmpdir is not None:
             shutil.rmtree(tmpdir, ignore_errors=True)
-    result.setdefault("decrees", [])
-    result.setdefault("pages", 0)
-    result.setdefault("max_rss_kb", 0)
-    result.setdefault("cpu_s", 0.0)
+    if outcome.ok:
+        decrees, pages, warnings = outcome.value
+        result: dict[str, Any] = {
+            "ok": True,
+            "decrees": decrees,
+            "pages": pages,
+            "warnings": warnings,
+        }
+    else:
+        result = {
+            "ok": False,
+            "stage": outcome.stage,
+            "error_class": outcome.error_class,
+            "error": outcome.error,
+            "decrees": [],
+            "pages": 0,
+        }
+    result["max_rss_kb"] = outcome.max_rss_kb
+    result["cpu_s"] = outcome.cpu_s
     result["sha256"] = task["sha256"]
     result["elapsed"] = time.perf_counter() - start
     result["worker"] = f"{socket.gethostname()}:{os.getpid()}"
@@ -84,153 +101,14 @@ def run_task(
 
 
 def extract_counting_pages(path: str, password: str | None) -> tuple[list[dict], int]:
-    """``api.extract_file`` plus the number of pages the reader produced.
-
-    The page count is taken by wrapping ``ingest.read`` for the duration of the
-    call (this runs in the throw-away child process only).
-    """
-    real_read = ingest.read
-    seen: dict[str, int] = {}
-
-    def counting_read(*args: Any, **kwargs: Any):
-        doc = real_read(*args, **kwargs)
-        seen["pages"] = len(doc.pages)
-        return doc
-
-    ingest.read = counting_read
-    try:
-        _sha, decrees = api.extract_file(path, password=password)
-    finally:
-        ingest.read = real_read
-    pages = seen.get("pages") or max((max(d.pages, default=0) for d in decrees), default=0)
-    return [d.to_dict() for d in decrees], max(pages, 1)
+    """``api.extract_file`` plus the number of pages the reader produced (as dicts)."""
+    decrees, pages, _warnings = _extract_dicts(path, password)
+    return decrees, pages
 
 
-# -- the child process --------------------------------------------------------
-
-
-def _in_child(
-    path: str, password: str | None, timeout: float | None, max_memory_mb: int | None
-) -> dict[str, Any]:
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # child: never returns
-        os.close(read_fd)
-        _child_main(write_fd, path, password, max_memory_mb)
-    os.close(write_fd)
-    try:
-        data, timed_out = _read_all(read_fd, timeout)
-    finally:
-        os.close(read_fd)
-    if timed_out:
-        _kill(pid)
-    _, status = os.waitpid(pid, 0)
-    if timed_out:
-        return _failure("timeout", "TimeoutError", f"no result within {timeout:g} s")
-    try:
-        return pickle.loads(data)
-    except Exception:
-        pass
-    if os.WIFSIGNALED(status):
-        sig = os.WTERMSIG(status)
-        name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else sig
-        hint = f" (memory limit {max_memory_mb} MB?)" if max_memory_mb else ""
-        return _failure("worker", "WorkerCrash", f"extraction process killed by {name}{hint}")
-    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -1
-    return _failure("worker", "WorkerCrash", f"extraction process exited with code {code}")
-
-
-def _child_main(fd: int, path: str, password: str | None, max_memory_mb: int | None) -> None:
-    code = 0
-    try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver decides about Ctrl-C
-        if max_memory_mb:
-            _limit_memory(max_memory_mb)
-        try:
-            decrees, pages = extract_counting_pages(path, password)
-            result = {"ok": True, "decrees": decrees, "pages": pages}
-        except ExtractError as exc:
-            result = _from_extract_error(exc, max_memory_mb)
-        except MemoryError:
-            result = _memory_failure("extract", max_memory_mb)
-        except Exception as exc:  # a bug outside the stage wrappers
-            msg = " ".join(str(exc).split()) or traceback.format_exc(limit=1)
-            result = _failure("worker", type(exc).__name__, msg)
-        own = resource.getrusage(resource.RUSAGE_SELF)
-        kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # e.g. tesseract
-        result["max_rss_kb"] = max(own.ru_maxrss, kids.ru_maxrss)
-        result["cpu_s"] = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
-        payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(fd, view) :]
-    except BaseException:
-        code = 3
-    finally:
-        os._exit(code)
-
-
-def _limit_memory(max_memory_mb: int) -> None:
-    """Cap this process's address space at its current size plus ``max_memory_mb``."""
-    current = _vm_size()
-    limit = current + max_memory_mb * MB
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-
-
-def _vm_size() -> int:
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmSize:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
-def _from_extract_error(exc: ExtractError, max_memory_mb: int | None) -> dict[str, Any]:
-    cause = exc.__cause__
-    if isinstance(cause, MemoryError):
-        return _memory_failure(exc.stage, max_memory_mb)
-    # a known input problem keeps its own class; an unexpected one shows what was raised
-    known = isinstance(exc, InputError) or cause is None
-    error_class = type(exc).__name__ if known else type(cause).__name__
-    return _failure(exc.stage, error_class, " ".join(exc.reason.split()))
-
-
-def _memory_failure(stage: str, max_memory_mb: int | None) -> dict[str, Any]:
-    return _failure(stage, "MemoryError", f"memory limit of {max_memory_mb} MB exceeded")
-
-
-def _failure(stage: str, error_class: str, message: str) -> dict[str, Any]:
-    return {"ok": False, "stage": stage, "error_class": error_class, "error": message}
-
-
-def _read_all(fd: int, timeout: float | None) -> tuple[bytes, bool]:
-    """Read ``fd`` to EOF; ``(data, True)`` when ``timeout`` seconds passed first."""
-    deadline = None if not timeout else time.monotonic() + timeout
-    chunks: list[bytes] = []
-    while True:
-        wait = None if deadline is None else deadline - time.monotonic()
-        if wait is not None and wait <= 0:
-            return b"".join(chunks), True
-        ready, _, _ = select.select([fd], [], [], wait)
-        if not ready:
-            continue
-        chunk = os.read(fd, _READ_CHUNK)
-        if not chunk:
-            return b"".join(chunks), False
-        chunks.append(chunk)
-
-
-def _kill(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+def _extract_dicts(path: str, password: str | None) -> tuple[list[dict], int, list[str]]:
+    out = extract_counted(path, password)
+    return [d.to_dict() for d in out.decrees], out.pages, out.warnings
 
 
 # -- warm-up -------------------------------------------------------------------------------

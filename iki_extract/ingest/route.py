@@ -25,6 +25,7 @@ class OcrSettings:
     enabled: bool = True
     dpi: int = 300
     lang: str = "ind"
+    workers: int = 1  # pages of one PDF OCR'd by this many child processes at once
 
 
 def page_text(page: Page) -> str:
@@ -90,4 +91,60 @@ def _ocr(
 ) -> dict[int, Page]:
     from .ocr import ocr_pdf_pages
 
+    if ocr.workers > 1:
+        wanted = pages if pages is not None else _all_pages(path, data, password)
+        if len(wanted) > 1:
+            return _ocr_parallel(path, data, wanted, password, ocr)
     return ocr_pdf_pages(path, data, pages, dpi=ocr.dpi, password=password, lang=ocr.lang)
+
+
+def page_chunks(pages: list[int], n: int) -> list[list[int]]:
+    """``pages`` cut into at most ``n`` contiguous runs of near-equal length, in order."""
+    n = max(1, min(n, len(pages)))
+    size, extra = divmod(len(pages), n)
+    out, i = [], 0
+    for k in range(n):
+        j = i + size + (1 if k < extra else 0)
+        out.append(pages[i:j])
+        i = j
+    return out
+
+
+def _ocr_parallel(
+    path: Path, data: bytes, pages: list[int], password: str | None, ocr: OcrSettings
+) -> dict[int, Page]:
+    """OCR runs of pages in child processes (same group: a timeout kills them all)."""
+    from ..isolation import map_isolated
+    from .ocr import ocr_pdf_pages
+
+    def run(chunk: list[int]) -> dict[int, Page]:
+        return ocr_pdf_pages(path, data, chunk, dpi=ocr.dpi, password=password, lang=ocr.lang)
+
+    chunks = page_chunks(pages, ocr.workers)
+    done: dict[int, Page] = {}
+    outcomes = map_isolated(
+        run,
+        [(c,) for c in chunks],
+        workers=len(chunks),
+        timeout=None,
+        max_memory_mb=None,
+        new_group=False,
+    )
+    for outcome in outcomes:
+        if not outcome.ok:
+            raise InputError(path, outcome.error or "OCR failed", stage=outcome.stage or "ingest")
+        done.update(outcome.value)
+    return {k: done[k] for k in sorted(done)}
+
+
+def _all_pages(path: Path, data: bytes, password: str | None) -> list[int]:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data, password=password)
+    except pdfium.PdfiumError:
+        return []  # the sequential reader reports the problem
+    try:
+        return list(range(1, len(pdf) + 1))
+    finally:
+        pdf.close()
