@@ -97,7 +97,12 @@ def _add_limit_options(p: argparse.ArgumentParser) -> None:
 
 
 def _check_limits(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
-    _check_limits(args, parser)
+    if args.workers is not None and args.workers < 1:
+        parser.error("--workers must be at least 1")
+    if args.timeout is not None and args.timeout <= 0:
+        parser.error("--timeout must be positive")
+    if args.max_memory < 0:
+        parser.error("--max-memory must be 0 (no limit) or more")
 
 
 def ocr_settings(args: argparse.Namespace):
@@ -237,12 +242,7 @@ def cmd_batch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(f"no such file or folder: {', '.join(missing)}")
     if args.out.exists() and not args.out.is_dir():
         parser.error(f"output path is not a folder: {args.out}")
-    if args.workers is not None and args.workers < 1:
-        parser.error("--workers must be at least 1")
-    if args.timeout is not None and args.timeout <= 0:
-        parser.error("--timeout must be positive")
-    if args.max_memory < 0:
-        parser.error("--max-memory must be 0 (no limit) or more")
+    _check_limits(args, parser)
     if args.scheduler and not args.scheduler.startswith(("tcp://", "tls://", "inproc://")):
         parser.error("--scheduler takes an address like tcp://HOST:PORT")
     options = BatchOptions(
