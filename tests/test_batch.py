@@ -295,6 +295,7 @@ def test_parquet_dataset_and_duckdb_views(local_corpus) -> None:
         con.close()
 
 
+@pytest.mark.slow
 def test_dask_local_gives_the_same_corpus(archive: dict, local_corpus) -> None:
     corpus, summary = _run(archive, "corpus_dask", executor="dask-local")
     assert summary.ok == local_corpus[1].ok and summary.failed == local_corpus[1].failed
@@ -319,6 +320,7 @@ def test_dask_local_gives_the_same_corpus(archive: dict, local_corpus) -> None:
     assert snapshot(corpus) == snapshot(local_corpus[0])
 
 
+@pytest.mark.slow
 def test_sigkill_then_resume_gives_the_clean_corpus(archive: dict, local_corpus) -> None:
     corpus = archive["root"] / "corpus_killed"
     cmd = [sys.executable, "-m", "iki_extract", "batch", str(archive["arsip"]), "-o", str(corpus)]

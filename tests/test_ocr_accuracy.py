@@ -27,14 +27,13 @@ def _gold(name="kec_sukamaju_2024"):
     return json.loads((REPO / "samples" / f"{name}.gold.json").read_text(encoding="utf-8"))
 
 
-def test_medium_scan_accuracy(tmp_path):
+def _scan_score(tmp_path, gold, seed: int):
     from iki_extract import extract
 
-    gold = _gold()
     born = tmp_path / "kec_sukamaju_2024.pdf"
     render_decree_pdf(gold, born, variant="a4-portrait")
     scan = tmp_path / "in" / "kec_sukamaju_2024.scan-medium.pdf"
-    simulate_scan(born, scan, level="medium", seed=3)
+    simulate_scan(born, scan, level="medium", seed=seed)
     decrees = extract(scan)
     assert all(r.confidence is not None for d in decrees for j in d.jabatan for r in j.indikator)
     report = evaluate({"kec_sukamaju_2024": gold}, {scan.name: [d.to_dict() for d in decrees]})
@@ -43,11 +42,22 @@ def test_medium_scan_accuracy(tmp_path):
     assert not low, f"OCR accuracy below the bar: {low}"
 
 
+@pytest.mark.slow
+def test_medium_scan_accuracy(tmp_path):
+    _scan_score(tmp_path, _gold(), seed=3)
+
+
+def test_medium_scan_accuracy_quick(tmp_path):
+    """The quick guard of the test above: the first jabatan block only (3 pages)."""
+    _scan_score(tmp_path, _small_decree(), seed=3)
+
+
 def _small_decree():
     d = _gold()[0]
     return [{**d, "jabatan": d["jabatan"][:1]}]
 
 
+@pytest.mark.slow
 def test_awkward_scans_never_stop_a_run(tmp_path, capsys):
     """Upside-down pages, a blank page, fax quality, a decompression bomb and a page
     in another language: clear errors or empty results, never a crash; the rest of
@@ -68,8 +78,9 @@ def test_awkward_scans_never_stop_a_run(tmp_path, capsys):
                               "Members discussed the spring planting schedule."]):
         text.text((150, 200 + 60 * i), line, fill=0, font_size=36)
     page.save(src / "english.png", dpi=(200, 200))
-    code = main(["extract", str(src), "-o", str(tmp_path / "out"), "--quiet"])
-    err = capsys.readouterr().err
+    code = main(["extract", str(src), "-o", str(tmp_path / "out"), "--quiet", "--keep-duplicates"])
+    captured = capsys.readouterr()
+    err = captured.err
     assert code == 1  # the bomb failed, with a one-line reason naming the file
     assert "bomb.png: image too large" in err
     assert "Traceback" not in err
@@ -78,7 +89,8 @@ def test_awkward_scans_never_stop_a_run(tmp_path, capsys):
     upside = by_file["upside_down.pdf"]
     assert upside["header"]["nomor"] == "800/123/35.99.01/2024"
     assert len(upside["jabatan"]) == 1 and upside["jabatan"][0]["indikator"]
-    assert by_file["english.png"]["kind"] == "OTHER" and not by_file["english.png"]["jabatan"]
+    assert "english.png" not in by_file  # not a decree: skipped, no row
+    assert "1 skipped (not a decree)" in captured.out
     assert "fax.pdf" in by_file  # read (poorly, at 72 dpi) without failing
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from typing import Any, TextIO
 
-from ..progress import BarOrLines, isatty
+from ..progress import BarOrLines, isatty, plural
 
 _BAR_FORMAT = "{l_bar}{bar}| {n_fmt}/{total_fmt} files [{elapsed}<{remaining}{postfix}]"
 
@@ -14,8 +15,10 @@ _BAR_FORMAT = "{l_bar}{bar}| {n_fmt}/{total_fmt} files [{elapsed}<{remaining}{po
 class Progress(BarOrLines):
     """Counts files, pages and failures; shows pages/s and the ETA.
 
-    On a terminal: one live bar (files, pages, pages/s, failures, ETA).  Not on a
-    terminal (logs, CI): one line per finished file and a failure line per bad file.
+    On a terminal: one live bar (files, pages, pages/s, failures, ETA), shown from
+    the start of the run (:meth:`phase` tells what happens before the first file is
+    done: discovery, workers starting) and redrawn every second.  Not on a terminal
+    (logs, CI): a line per phase, one per finished file and a failure line per bad file.
     """
 
     def __init__(
@@ -33,7 +36,8 @@ class Progress(BarOrLines):
         self.start = time.perf_counter()
         use_bar = isatty(self.stream) if bar is None else bar
         self.bar = None
-        if use_bar and not quiet and total > 0:
+        self._stop = threading.Event()
+        if use_bar and not quiet:
             from tqdm import tqdm
 
             self.bar = tqdm(
@@ -44,11 +48,38 @@ class Progress(BarOrLines):
                 leave=False,
                 bar_format=_BAR_FORMAT,
             )
+            threading.Thread(target=self._tick, name="progress-tick", daemon=True).start()
+
+    def _tick(self) -> None:
+        """Redraw the bar every second, so the elapsed time moves before the first file."""
+        while not self._stop.wait(1.0):
+            bar = self.bar
+            if bar is not None:
+                bar.refresh()
+
+    def phase(self, text: str, total: int | None = None) -> None:
+        """Say what the run is doing now (``"discovering inputs"``); set the file total."""
+        if total is not None:
+            self.total = total
+            if self.bar is not None:
+                self.bar.total = total
+        if self.bar is not None:
+            self.bar.set_postfix_str(text)
+        elif not self.quiet:
+            self.write(text)
+
+    def close(self) -> None:
+        self._stop.set()
+        super().close()
 
     @property
     def pages_per_s(self) -> float:
         elapsed = time.perf_counter() - self.start
         return self.pages / elapsed if elapsed > 0 else 0.0
+
+    def status(self) -> str:
+        """``"3 pages, 1.5 pages/s, 0 failed"``."""
+        return f"{plural(self.pages, 'page')}, {self.pages_per_s:.1f} pages/s, {self.failed} failed"
 
     def update(self, name: str, result: dict[str, Any]) -> None:
         self.done += 1
@@ -62,14 +93,11 @@ class Progress(BarOrLines):
         elif self.bar is None and not self.quiet:
             n = len(result.get("decrees") or [])
             self.write(
-                f"[{self.done}/{self.total}] {name}: {n} decree{'s' if n != 1 else ''}, "
-                f"{result.get('pages', 0)} pages ({result.get('elapsed', 0.0):.1f} s); "
-                f"{self.pages} pages, {self.pages_per_s:.1f} pages/s, {self.failed} failed"
+                f"[{self.done}/{self.total}] {name}: {plural(n, 'decree')}, "
+                f"{plural(int(result.get('pages') or 0), 'page')} "
+                f"({result.get('elapsed', 0.0):.1f} s); {self.status()}"
             )
         if self.bar is not None:
-            self.bar.set_postfix_str(
-                f"{self.pages} pages, {self.pages_per_s:.1f} pages/s, {self.failed} failed",
-                refresh=False,
-            )
+            self.bar.set_postfix_str(self.status(), refresh=False)
             self.bar.update(1)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..progress import plural
 from .corpus import CorpusStats, build_corpus, decree_json_path, with_sources, write_decree_dict
 from .dedupe import DEFAULT_THRESHOLD
 from .discover import ZipLimits, clear_staging, discover
@@ -68,11 +69,12 @@ class BatchSummary:
     def line(self) -> str:
         c = self.corpus
         text = (
-            f"{self.inputs} inputs ({self.distinct} distinct, {self.skipped} done before, "
-            f"{self.rejected} rejected): {self.ok} ok, {self.failed} failed; "
-            f"{self.pages} pages in {self.extract_elapsed:.1f} s ({self.pages_per_s:.1f} pages/s); "
-            f"corpus {c.decrees} decrees ({c.duplicates} duplicates merged), "
-            f"{c.indikator} indikator rows, {c.errors} errors"
+            f"{plural(self.inputs, 'input')} ({self.distinct} distinct, {self.skipped} done "
+            f"before, {self.rejected} rejected): {self.ok} ok, {self.failed} failed; "
+            f"{plural(self.pages, 'page')} in {self.extract_elapsed:.1f} s "
+            f"({self.pages_per_s:.1f} pages/s); "
+            f"corpus {plural(c.decrees, 'decree')} ({plural(c.duplicates, 'duplicate')} merged), "
+            f"{plural(c.indikator, 'indikator row')}, {plural(c.errors, 'error')}"
         )
         if self.out_dir is not None:
             text += f" -> {self.out_dir}"
@@ -100,6 +102,8 @@ def run_batch(
     summary = BatchSummary(out_dir=out)
     start = time.perf_counter()
     with _lock(out), Manifest(out / MANIFEST_NAME) as manifest:
+        progress = Progress(0, stream=stream, quiet=quiet)
+        progress.phase("discovering inputs")
         staging = out / STAGING
         clear_staging(staging)
         found = discover(
@@ -117,7 +121,11 @@ def run_batch(
         executor = "dask" if opts.scheduler else opts.executor
         workers = opts.workers or default_workers()
         run_id = manifest.start_run(executor, workers)
-        progress = Progress(len(tasks), stream=stream, quiet=quiet)
+        progress.phase(
+            f"{plural(len(found.items), 'input')}, {len(tasks)} to extract; "
+            f"starting {plural(workers, 'worker')}",
+            total=len(tasks),
+        )
         t0 = time.perf_counter()
         try:
             results = run_tasks(
