@@ -147,12 +147,12 @@ def test_a_missing_path_is_one_error_and_the_run_goes_on(tmp_path, capsys):
 def test_unsupported_files_in_a_folder_are_counted_and_named(tmp_path, capsys):
     (tmp_path / "in").mkdir()
     shutil.copy(SUKAMAJU, tmp_path / "in" / SUKAMAJU.name)
-    (tmp_path / "in" / "rekap.xlsx").write_bytes(b"PK\x03\x04")
-    (tmp_path / "in" / "surat.docx").write_bytes(b"PK\x03\x04")
+    (tmp_path / "in" / "rekap.numbers").write_bytes(b"PK\x03\x04")
+    (tmp_path / "in" / "surat.pages").write_bytes(b"PK\x03\x04")
     (tmp_path / "in" / "README.md").write_text("companion file, not an input", encoding="utf-8")
     assert cli.main(["extract", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-q"]) == 0
     out = capsys.readouterr().out
-    assert out.rstrip().endswith("; 2 unsupported files not read: rekap.xlsx, surat.docx")
+    assert out.rstrip().endswith("; 2 unsupported files not read: rekap.numbers, surat.pages")
     found = api.discover_inputs(tmp_path / "in")
     assert [p.name for p in found.files] == [SUKAMAJU.name]
 
