@@ -110,13 +110,14 @@ def _sequence(kop: list[str], head: list[str], cover: list[str]) -> list[Line]:
 
 
 def _penetapan_lines(body: list[str]) -> list[str]:
-    """The lines of ``body`` from the last "Ditetapkan di" to TEMBUSAN / LAMPIRAN."""
+    """The lines of ``body`` from the first "Ditetapkan di" to TEMBUSAN / LAMPIRAN."""
     p = patterns()
     start = None
     for i, line in enumerate(body):
         t = clean(line)
-        if p.ditetapkan.match(t) and re.match(r"^ditetapkan\s*(?:di\b|:)", t, re.I):
+        if p.ditetapkan.match(t) and re.match(r"^ditetapkan\s*(?:di\b|:|$)", t, re.I):
             start = i
+            break
     if start is None:
         return []
     out = []

@@ -89,7 +89,10 @@ def clean(text: str) -> str:
 def is_title(text: str) -> bool:
     """A decree title line: KEPUTUSAN / PERATURAN ... set in capitals."""
     t = clean(text)
-    return bool(_res().title.match(t)) and t.split()[0].isupper()
+    if not _res().title.match(t.upper()) or not t.split()[0][:1].isupper():
+        return False
+    # in capitals, or a short title-cased line ("Keputusan Camat Palaran"), not a sentence
+    return t.split()[0].isupper() or (len(t) <= 80 and not t.rstrip().endswith((".", ";", ",")))
 
 
 def is_address(text: str) -> bool:

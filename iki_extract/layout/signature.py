@@ -196,11 +196,17 @@ def parse_penetapan(lines: list[str]) -> Penetapan:
                 pending.append("tanggal")
             continue
         if s.startswith(":") and pending:
+            if not s.strip(" :"):
+                continue  # ":" alone: the value is on the next line
             what = pending.pop(0)
             if what == "tempat":
                 out.tempat = parse_place(s)
             else:
                 out.tanggal = parse_penetapan_date(s)
+            continue
+        if "tanggal" in pending and out.tanggal is None and parse_penetapan_date(s) and len(s) < 40:
+            pending.remove("tanggal")  # "pada tanggal :" / "Januari 2022" on the next line
+            out.tanggal = parse_penetapan_date(s)
             continue
         d = p.date_line.match(s)
         if d and out.tanggal is None:

@@ -1,0 +1,353 @@
+"""Truth-preserving perturbations of the seed texts (the robustness suite).
+
+Each kind rewrites a seed's text the way another typist, word processor or
+OCR tool would, without changing what the decree says; the gold is kept, or
+changed only where the perturbation changes the truth on purpose (a single
+unlettered menimbang keeps the first item only).  ``KINDS`` maps a kind's
+name to ``f(text, gold) -> (text, gold)``.  Used by tests/test_perturbations.py.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+
+Gold = list[dict]
+Perturbation = Callable[[str, Gold], tuple[str, Gold]]
+
+_BULLET = r"(?P<b>^[ \t]*(?:-\s+)?)"
+_SECTION_LABELS = ["Menimbang", "Mengingat", "Memperhatikan", "Menetapkan"]
+_ORDINALS = ["KESATU", "KEDUA", "KETIGA", "KEEMPAT", "KELIMA", "KEENAM", "KETUJUH", "KEDELAPAN",
+             "KESEMBILAN", "KESEPULUH", "PERTAMA"]
+_LABEL_RE = re.compile(
+    _BULLET + r"(?P<label>" + "|".join(_SECTION_LABELS + _ORDINALS) + r")\b(?P<sp>[ \t]*)(?P<colon>:?)",
+    re.I | re.M,
+)
+_TITLE_RE = re.compile(r"^(?P<t>(?:\*\*)?KEPUTUSAN(?: CAMAT [A-Z .]+)?)\s*$", re.M)
+_NOMOR_RE = re.compile(r"^(?P<l>NOMOR|Nomor)\s*:\s*", re.M)
+
+
+def _text_only(f: Callable[[str], str]) -> Perturbation:
+    return lambda text, gold: (f(text), gold)
+
+
+def _sub_labels(text: str, fn: Callable[[re.Match[str]], str]) -> str:
+    return _LABEL_RE.sub(fn, text)
+
+
+# ------------------------------------------------------------------ casing
+
+
+def title_case_title(text: str) -> str:
+    """"KEPUTUSAN CAMAT PALARAN" → "Keputusan Camat Palaran" (title and issuer lines)."""
+    def fix(m: re.Match[str]) -> str:
+        return m.group("t").replace("**", "").title()
+
+    text = _TITLE_RE.sub(fix, text)
+    return re.sub(r"^TENTANG\s*$", "Tentang", text, flags=re.M)
+
+
+def labels_upper(text: str) -> str:
+    """Menimbang → MENIMBANG, Kedua → KEDUA."""
+    return _sub_labels(text, lambda m: m.group("b") + m.group("label").upper() + m.group("sp") + m.group("colon"))
+
+
+def labels_capitalised(text: str) -> str:
+    """KESATU → Kesatu, MEMUTUSKAN → Memutuskan, Menimbang stays."""
+    text = _sub_labels(
+        text, lambda m: m.group("b") + m.group("label").capitalize() + m.group("sp") + m.group("colon")
+    )
+    return re.sub(r"^MEMUTUSKAN", "Memutuskan", text, flags=re.M)
+
+
+# ------------------------------------------------------------------ colons
+
+
+def nomor_no_colon(text: str) -> str:
+    """"NOMOR : 000/0010/400.02" → "NOMOR 000/0010/400.02"."""
+    return _NOMOR_RE.sub(lambda m: m.group("l") + " ", text)
+
+
+def labels_no_colon(text: str) -> str:
+    """"Menimbang : a." → "Menimbang a.", "KESATU : x" → "KESATU x", "Ditetapkan di : X" → "Ditetapkan di X"."""
+    text = _sub_labels(text, lambda m: m.group("b") + m.group("label") + " ")
+    text = re.sub(r"^(Ditetapkan di|Pada tanggal)\s*:\s*", r"\1 ", text, flags=re.M | re.I)
+    return re.sub(r"^(MEMUTUSKAN)\s*:", r"\1", text, flags=re.M)
+
+
+def diktum_period(text: str) -> str:
+    """"KESATU : text" → "KESATU. text"."""
+    ords = "|".join(_ORDINALS)
+    return re.sub(rf"^(?P<b>[ \t]*(?:-\s+)?)(?P<l>{ords})\s*:", r"\g<b>\g<l>.", text, flags=re.M | re.I)
+
+
+# ------------------------------------------------------------------ label layout
+
+
+def spaced_labels(text: str) -> str:
+    """"Menimbang" → "M e n i m b a n g" (letter-spaced headings), also MEMUTUSKAN."""
+    def space(m: re.Match[str]) -> str:
+        label = m.group("label")
+        if label.upper() in _ORDINALS:
+            return m.group(0)
+        return m.group("b") + " ".join(label) + m.group("sp") + m.group("colon")
+
+    text = _sub_labels(text, space)
+    return re.sub(r"^MEMUTUSKAN", "M E M U T U S K A N", text, flags=re.M)
+
+
+def label_alone(text: str) -> str:
+    """"Menimbang : a. bahwa ..." → "Menimbang :" on its own line, the item below."""
+    def alone(m: re.Match[str]) -> str:
+        return m.group("b") + m.group("label") + " :\n"
+
+    pat = re.compile(_LABEL_RE.pattern + r"[ \t]*(?=\S)", re.I | re.M)
+    return pat.sub(alone, text)
+
+
+def labels_in_table(text: str) -> str:
+    """The menimbang / mengingat block as a borderless table: label | ":" | item."""
+    out: list[str] = []
+    inside = False
+    for line in text.split("\n"):
+        m = re.match(r"^[ \t]*(?:-\s+)?(Menimbang|Mengingat)\s*:\s*(.*)$", line, re.I)
+        if m:
+            inside = True
+            out.append(f"{m.group(1)}\t:\t{m.group(2)}")
+            continue
+        if inside and re.match(r"^[ \t]*(?:-\s+)?(MEMUTUSKAN|Memperhatikan)", line, re.I):
+            inside = False
+        if inside and line.strip():
+            out.append("\t\t" + re.sub(r"^[ \t]*(?:-\s+)?", "", line))
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+def no_markdown(text: str) -> str:
+    """Markdown list dashes and bold marks removed (a plain OCR dump)."""
+    text = text.replace("**", "")
+    return re.sub(r"^[ \t]*-\s+", "", text, flags=re.M)
+
+
+# ------------------------------------------------------------------ page furniture
+
+
+def page_furniture(text: str) -> str:
+    """Page numbers and a running footer at paragraph breaks, about every 40 lines."""
+    lines = text.split("\n")
+    out: list[str] = []
+    since, page = 0, 1
+    for line in lines:
+        out.append(line)
+        since += 1
+        if since >= 40 and not line.strip():
+            page += 1
+            out += ["", f"Halaman {page - 1} dari 30", "", f"- {page} -", ""]
+            since = 0
+    return "\n".join(out)
+
+
+def kop_address_nomor(text: str) -> str:
+    """A letterhead address with "Nomor" and "No." just above the first title."""
+    addr = (
+        "Jalan Merdeka Nomor 48 Kode Pos 78763 Telp. (0567) 21045\n"
+        "Gedung Serbaguna No. 12 RT 03 RW 01 E-mail: kecamatan@example.go.id\n\n"
+    )
+    m = re.search(r"^(?:\*\*)?KEPUTUSAN\b", text, flags=re.M)
+    return text if m is None else text[: m.start()] + addr + text[m.start() :]
+
+
+def crlf_and_spaces(text: str) -> str:
+    """CRLF line ends, trailing blanks and doubled blank lines."""
+    text = re.sub(r"\n\n", "\n\n\n", text)
+    return "\r\n".join(line + "  " if line.strip() else line for line in text.split("\n"))
+
+
+# ------------------------------------------------------------------ title
+
+
+def split_title(text: str) -> str:
+    """"KEPUTUSAN CAMAT PALARAN KOTA SAMARINDA" → three lines; an already split
+    title gets its TENTANG subject broken after every four words instead."""
+    new, n = re.subn(
+        r"^KEPUTUSAN (CAMAT [A-Z]+) ((?:KOTA|KABUPATEN) [A-Z]+)\s*$", r"KEPUTUSAN\n\1\n\2", text, flags=re.M
+    )
+    if n:
+        return new
+
+    def brk(m: re.Match[str]) -> str:
+        words = m.group(2).split()
+        return m.group(1) + "\n".join(" ".join(words[i : i + 4]) for i in range(0, len(words), 4))
+
+    return re.sub(r"^(TENTANG\n)([A-Z][A-Z ]{20,})$", brk, text, count=1, flags=re.M)
+
+
+def joined_title(text: str) -> str:
+    """KEPUTUSAN / CAMAT X / NOMOR : n on separate lines run into one line."""
+    return re.sub(
+        r"^KEPUTUSAN\n+(CAMAT [A-Z ]+)\n+(NOMOR\s*:?.*)$", r"KEPUTUSAN \1 \2", text, count=1, flags=re.M
+    )
+
+
+# ------------------------------------------------------------------ sections
+
+
+def single_menimbang(text: str, gold: Gold) -> tuple[str, Gold]:
+    """One menimbang item, without a letter ("Menimbang : bahwa ..."); gold keeps the first item."""
+    lines = text.split("\n")
+    out: list[str] = []
+    state = None  # None | "first" | "drop"
+    for line in lines:
+        if re.match(r"^[ \t]*(?:-\s+)?Menimbang\b", line, re.I) and state is None:
+            state = "first"
+            out.append(re.sub(r"(Menimbang\s*:\s*)[a-z]\.\s*", r"\1", line, flags=re.I))
+            continue
+        if state is not None and re.match(
+            r"^[ \t]*(?:-\s+)?(?:Mengingat|Menimbang\s*:\s*\d)", line, re.I
+        ):
+            state = None
+            out.append(line)
+            continue
+        if state == "first" and re.match(r"^[ \t]*(?:-\s+)?a\.\s+", line):
+            out.append(re.sub(r"^([ \t]*(?:-\s+)?)a\.\s+", r"\1", line))
+            continue
+        if state in ("first", "drop") and re.match(r"^[ \t]*(?:-\s+)?[b-h]\.\s", line):
+            state = "drop"
+            continue
+        if state == "drop":
+            if line.strip():
+                continue
+        out.append(line)
+    new_gold = copy.deepcopy(gold)
+    for d in new_gold:
+        d["menimbang"] = d.get("menimbang", [])[:1]
+    return "\n".join(out), new_gold
+
+
+def tembusan_leadin(text: str) -> str:
+    """"Tembusan :" followed by a lead-in sentence before the list."""
+    return re.sub(
+        r"^(Tembusan\s*:?)\s*$", r"\1 Keputusan ini disampaikan kepada Yth.", text, flags=re.M | re.I
+    )
+
+
+def numeric_date(text: str) -> str:
+    """"Pada tanggal 16 Januari 2020" → "Pada tanggal 16-01-2020"."""
+    months = {m: i for i, m in enumerate(
+        "januari februari maret april mei juni juli agustus september oktober november desember".split(), 1)}
+
+    def num(m: re.Match[str]) -> str:
+        mo = months.get(m.group(3).lower())
+        return m.group(0) if mo is None else f"{m.group(1)}{int(m.group(2)):02d}-{mo:02d}-{m.group(4)}"
+
+    return re.sub(r"^(Pada tanggal\s*:?\s*)(\d{1,2}) ([A-Za-z]+) (\d{4})", num, text, flags=re.M | re.I)
+
+
+# ------------------------------------------------------------------ tables
+
+_HEAD_WORDS = re.compile(r"INDIKATOR", re.I)
+
+
+def _table_header(line: str) -> bool:
+    cells = line.split("\t")
+    return len(cells) >= 4 and bool(_HEAD_WORDS.search(line)) and bool(re.search(r"SUMBER", line, re.I))
+
+
+def _map_tables(text: str, fn: Callable[[list[str], bool, list[str]], list[str]]) -> str:
+    """Apply ``fn(cells, is_header, header_cells)`` to every line of each indicator table."""
+    out: list[str] = []
+    header: list[str] | None = None
+    for line in text.split("\n"):
+        if _table_header(line):
+            header = line.split("\t")
+            out.append("\t".join(fn(header, True, header)))
+            continue
+        if header is not None and "\t" in line:
+            out.append("\t".join(fn(line.split("\t"), False, header)))
+            continue
+        if header is not None and line.strip() and "\t" not in line:
+            header = None
+        out.append(line)
+    return "\n".join(out)
+
+
+def _col(header: list[str], word: str) -> int | None:
+    return next((i for i, c in enumerate(header) if re.search(word, c, re.I)), None)
+
+
+def extra_column_target(text: str) -> str:
+    """A TARGET column at the right of each indicator table."""
+    def add(cells: list[str], is_header: bool, header: list[str]) -> list[str]:
+        if len(cells) < len(header) - 1:
+            return cells
+        cells = cells + [""] * (len(header) - len(cells))
+        return cells + ["TARGET" if is_header else "100%"]
+
+    return _map_tables(text, add)
+
+
+def extra_column_satuan(text: str) -> str:
+    """A SATUAN column right after INDIKATOR."""
+    def add(cells: list[str], is_header: bool, header: list[str]) -> list[str]:
+        j = _col(header, "INDIKATOR")
+        if j is None or len(cells) <= j:
+            return cells
+        return cells[: j + 1] + ["SATUAN" if is_header else ("Persen" if cells[j].strip() else "")] + cells[j + 1 :]
+
+    return _map_tables(text, add)
+
+
+_WORDINGS = [
+    (r"^(?:NO|No)$", "No."),
+    (r"SASARAN|KINERJA UTAMA|^KINERJA$|Sasaran", "Sasaran Strategis"),
+    (r"INDIKATOR|Indikator", "Indikator Kinerja"),
+    (r"FORMUL|Formul", "Cara Perhitungan"),
+    (r"SUMBER|Sumber", "Sumber Data / Data Dukung"),
+]
+
+
+def header_wordings(text: str) -> str:
+    """Other wordings for each column header ("Sasaran Strategis", "Cara Perhitungan", ...)."""
+    def rename(cells: list[str], is_header: bool, header: list[str]) -> list[str]:
+        if not is_header:
+            return cells
+        out = []
+        used: set[str] = set()
+        for c in cells:
+            new = c
+            for pat, word in _WORDINGS:
+                if word not in used and re.search(pat, c.strip()):
+                    new = word
+                    used.add(word)
+                    break
+            out.append(new)
+        return out
+
+    return _map_tables(text, rename)
+
+
+KINDS: dict[str, Perturbation] = {
+    "title_case": _text_only(title_case_title),
+    "labels_upper": _text_only(labels_upper),
+    "labels_capitalised": _text_only(labels_capitalised),
+    "nomor_no_colon": _text_only(nomor_no_colon),
+    "labels_no_colon": _text_only(labels_no_colon),
+    "diktum_period": _text_only(diktum_period),
+    "spaced_labels": _text_only(spaced_labels),
+    "label_alone": _text_only(label_alone),
+    "labels_in_table": _text_only(labels_in_table),
+    "no_markdown": _text_only(no_markdown),
+    "page_furniture": _text_only(page_furniture),
+    "kop_address_nomor": _text_only(kop_address_nomor),
+    "crlf_and_spaces": _text_only(crlf_and_spaces),
+    "split_title": _text_only(split_title),
+    "joined_title": _text_only(joined_title),
+    "single_menimbang": single_menimbang,
+    "tembusan_leadin": _text_only(tembusan_leadin),
+    "numeric_date": _text_only(numeric_date),
+    "extra_column_target": _text_only(extra_column_target),
+    "extra_column_satuan": _text_only(extra_column_satuan),
+    "header_wordings": _text_only(header_wordings),
+}

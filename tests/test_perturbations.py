@@ -1,0 +1,159 @@
+"""The robustness suite: truth-preserving perturbations of the seed texts, and the
+corpus PDFs flattened by ``pdftotext`` (plain and ``-layout``) read as text.
+
+Each perturbation kind (tests/perturb.py) runs on every seed and is scored with
+the project's metrics (iki_extract.eval): header accuracy >= 0.95 and row F1
+>= 0.97 per seed.  Flattened PDFs: header >= 0.95 and list F1 >= 0.90 (rows
+only where the layout keeps them, so not required).  A few kinds run in the
+quick suite; the rest and the pdftotext sweep are marked slow.  Cases that
+fail because of work outside the header reader are xfail (not strict) with the
+cause named.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from perturb import KINDS
+
+from iki_extract.eval.metrics import evaluate
+from iki_extract.export.json_out import decree_json
+from iki_extract.ingest.text import read_text
+from iki_extract.pipeline import extract_document
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+SEEDS = SHARED / "seeds"
+CORPUS_PDF = SHARED / "corpus" / "pdf"
+STEMS = sorted(p.name.split(".")[0] for p in SEEDS.glob("*.gold.json")) if SEEDS.is_dir() else []
+
+HEADER_MIN, ROW_MIN, PTT_HEADER_MIN, PTT_LIST_MIN = 0.95, 0.97, 0.95, 0.90
+
+# a few kinds on all seeds in the quick suite (< 10 s); the rest are slow
+QUICK = {"labels_upper", "nomor_no_colon", "kop_address_nomor", "single_menimbang", "label_alone"}
+
+_GATE = "decree start needs an upper-case KEPUTUSAN with 'NOMOR :' (issue 10 item 1, i10a: scored grammar)"
+_TABLES = "indicator tables with an extra column lose rows (issue 10, i10b: tables/)"
+# (kind, seed prefix or None for all seeds) -> reason
+XFAIL: dict[tuple[str, str | None], str] = {
+    ("spaced_labels", None): "spaced-letter labels are not matched (issue 10 item 1, i10a: label matchers)",
+    ("labels_in_table", None): "labels in a borderless table are invisible to layout (issue 10 item 3, i10a)",
+    ("title_case", "001"): _GATE,
+    ("title_case", "003"): _GATE,
+    ("nomor_no_colon", "001"): _GATE,
+    ("nomor_no_colon", "003"): _GATE,
+    ("extra_column_target", "001"): _TABLES,
+    ("extra_column_target", "003"): _TABLES,
+    ("extra_column_satuan", "001"): _TABLES,
+    ("extra_column_satuan", "003"): _TABLES,
+    ("page_furniture", "000"): "a table cut by page furniture loses rows (i10b: tables/)",
+}
+
+
+def _xfail_reason(kind: str, stem: str) -> str | None:
+    return XFAIL.get((kind, None)) or XFAIL.get((kind, stem[:3]))
+
+
+def _cases():
+    for kind in KINDS:
+        for stem in STEMS:
+            marks = [] if kind in QUICK else [pytest.mark.slow]
+            reason = _xfail_reason(kind, stem)
+            if reason:
+                marks.append(pytest.mark.xfail(strict=False, reason=reason))
+            yield pytest.param(kind, stem, marks=marks, id=f"{kind}-{stem[:3]}")
+
+
+def score_text(text: str | bytes, name: str, gold: list[dict]):
+    """Extract ``text`` as the file ``name`` and score it against ``gold`` (pooled Scores)."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    doc = read_text(Path(name), data)
+    pred = [json.loads(decree_json(d)) for d in extract_document(doc)]
+    stem = name.split(".")[0]
+    return evaluate({stem: gold}, {name: pred}).pooled
+
+
+def _seed(stem: str) -> tuple[str, list[dict]]:
+    if not SEEDS.is_dir():
+        pytest.skip(f"shared seeds not found at {SEEDS}")
+    text = (SEEDS / f"{stem}.txt").read_text(encoding="utf-8")
+    gold = json.loads((SEEDS / f"{stem}.gold.json").read_text(encoding="utf-8"))
+    return text, gold
+
+
+@pytest.mark.parametrize("kind,stem", list(_cases()))
+def test_perturbation_keeps_header_and_rows(kind: str, stem: str):
+    text, gold = _seed(stem)
+    new_text, new_gold = KINDS[kind](text, gold)
+    if new_text == text:
+        pytest.skip(f"{kind} does not apply to seed {stem[:3]}")
+    s = score_text(new_text, f"{stem}.{kind}.txt", new_gold)
+    assert s.header_accuracy is not None and s.header_accuracy >= HEADER_MIN, (kind, s.header_accuracy)
+    assert s.row_f1 >= ROW_MIN, (kind, s.row_f1)
+
+
+def test_every_kind_changes_most_seeds():
+    """A perturbation that changes nothing tests nothing."""
+    assert len(KINDS) >= 15
+    for kind, f in KINDS.items():
+        changed = 0
+        for stem in STEMS:
+            text, gold = _seed(stem)
+            changed += f(text, gold)[0] != text
+        assert changed >= 2, kind
+
+
+def _pdftotext(pdf: Path, layout: bool) -> bytes:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    args = ["pdftotext"] + (["-layout"] if layout else []) + [str(pdf), "-"]
+    return subprocess.run(args, capture_output=True, check=True, timeout=60).stdout
+
+
+_PTT_SEGMENT = "two decrees in one PDF whose titles have 'NOMOR' without a colon: one decree found (i10a)"
+_PTT_LISTS = "lists from flattened PDF text (labels on their own line, items wrapped; i10a: sections)"
+
+
+def _ptt_cases():
+    pdfs = sorted(CORPUS_PDF.glob("*.pdf")) if CORPUS_PDF.is_dir() else []
+    for pdf in pdfs:
+        for layout in (False, True):
+            marks = [] if pdf.name == "001_61a8b4f18850fd12.v13.pdf" else [pytest.mark.slow]
+            stem, variant = pdf.name.split(".")[:2]
+            if stem.startswith("003") and variant in ("v11", "v12"):
+                marks.append(pytest.mark.xfail(strict=False, reason=_PTT_SEGMENT))
+            else:
+                marks.append(pytest.mark.xfail(strict=False, reason=_PTT_LISTS))
+            yield pytest.param(pdf, layout, marks=marks, id=f"{pdf.name}-{'layout' if layout else 'plain'}")
+
+
+@pytest.mark.parametrize("pdf,layout", list(_ptt_cases()))
+def test_pdftotext_rendering(pdf: Path, layout: bool):
+    stem = pdf.name.split(".")[0]
+    _, gold = _seed(stem)
+    s = score_text(_pdftotext(pdf, layout), f"{pdf.name}.{'layout' if layout else 'plain'}.txt", gold)
+    assert s.header_accuracy is not None and s.header_accuracy >= PTT_HEADER_MIN, s.header_accuracy
+    assert s.list_f1 >= PTT_LIST_MIN, s.list_f1
+
+
+def _ptt_header_cases():
+    pdfs = sorted(CORPUS_PDF.glob("*.pdf")) if CORPUS_PDF.is_dir() else []
+    for pdf in pdfs:
+        stem, variant = pdf.name.split(".")[:2]
+        marks = [] if variant == "v13" else [pytest.mark.slow]
+        if stem.startswith("003") and variant in ("v11", "v12"):
+            marks.append(pytest.mark.xfail(strict=False, reason=_PTT_SEGMENT))
+        yield pytest.param(pdf, marks=marks, id=pdf.name)
+
+
+@pytest.mark.parametrize("pdf", list(_ptt_header_cases()))
+def test_pdftotext_header(pdf: Path):
+    """The header alone, from both flattenings (what this suite's header reader owns)."""
+    stem = pdf.name.split(".")[0]
+    _, gold = _seed(stem)
+    for layout in (False, True):
+        s = score_text(_pdftotext(pdf, layout), f"{pdf.name}.txt", gold)
+        assert s.header_accuracy is not None and s.header_accuracy >= PTT_HEADER_MIN, (layout, s.header_accuracy)
