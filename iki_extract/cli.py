@@ -1,5 +1,6 @@
-"""Command line: ``iki-extract extract PATH... -o OUT``, ``iki-extract eval GOLD PRED`` and
-``iki-extract batch SRC... -o CORPUS``.
+"""Command line: ``iki-extract extract PATH... -o OUT``, ``iki-extract eval GOLD PRED``,
+``iki-extract batch SRC... -o CORPUS``, ``iki-extract review CORPUS`` and
+``iki-extract report CORPUS -o report.html``.
 
 Exit codes: 0 all files ok, 1 some file failed (or evaluation failed), 2 usage error.
 """
@@ -72,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.set_defaults(func=cmd_eval)
 
     _add_batch_parser(sub)
+    _add_analyst_parsers(sub)
     return parser
 
 
@@ -260,6 +262,87 @@ def cmd_batch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return EXIT_USAGE
     print(summary.line())
     return EXIT_OK if summary.errors == 0 else EXIT_FAILED
+
+
+# -- review and report (the analyst's loop) --------------------------------------
+
+
+def _add_analyst_parsers(sub: Any) -> None:
+    rev = sub.add_parser(
+        "review",
+        help="review uncertain rows, blocks and header fields in a local web page",
+        description=(
+            "Serve a review page for CORPUS (built by batch): rows, blocks and header fields "
+            "by ascending confidence, beside the source page. Decisions go to "
+            "CORPUS/review.sqlite and are applied whenever the tables are rebuilt."
+        ),
+    )
+    rev.add_argument("corpus", type=Path, metavar="CORPUS")
+    rev.add_argument(
+        "--source",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help="folder with the input files (to show their pages); repeatable",
+    )
+    rev.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    rev.add_argument("--port", type=int, default=8765)
+    rev.add_argument(
+        "--token", default=None, help="access token for other hosts (generated if needed)"
+    )
+    rev.add_argument("--reviewer", default=None, help="your name in the decisions")
+    rev.set_defaults(func=cmd_review)
+
+    rep = sub.add_parser(
+        "report",
+        help="one self-contained HTML (or PDF) report comparing the corpus's kecamatan",
+    )
+    rep.add_argument("corpus", type=Path, metavar="CORPUS")
+    rep.add_argument("-o", "--out", required=True, type=Path, metavar="FILE")
+    rep.add_argument("--format", choices=("html", "pdf"), default="html")
+    rep.set_defaults(func=cmd_report)
+
+
+def _check_corpus(corpus: Path, parser: argparse.ArgumentParser) -> None:
+    if not (corpus / "indikator.csv").is_file():
+        parser.error(f"not a corpus folder (no indikator.csv; build it with batch): {corpus}")
+
+
+def cmd_review(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    import getpass
+
+    from .review.app import ReviewConfig, serve
+
+    _check_corpus(args.corpus, parser)
+    for s in args.source:
+        if not s.exists():
+            parser.error(f"no such source folder: {s}")
+    reviewer = args.reviewer or getpass.getuser()
+    serve(
+        ReviewConfig(
+            corpus=args.corpus,
+            sources=list(args.source),
+            host=args.host,
+            port=args.port,
+            token=args.token,
+            reviewer=reviewer,
+        )
+    )
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .report import ReportError, write_report
+
+    _check_corpus(args.corpus, parser)
+    try:
+        path = write_report(args.corpus, args.out, fmt=args.format)
+    except ReportError as exc:
+        print(f"iki-extract report: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"report written: {path}")
+    return EXIT_OK
 
 
 # -- eval ----------------------------------------------------------------------

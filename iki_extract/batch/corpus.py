@@ -14,7 +14,9 @@ resumed run gives exactly the corpus of a clean run:
   as a Hive-partitioned Parquet dataset (null values -> ``__unknown__``; values
   are percent-encoded).  ``mengingat`` has its own ``tahun`` (the law's year), so
   it is partitioned by ``kabupaten_kota`` and ``decree_tahun``;
-* ``corpus.duckdb``: views over that dataset, plus ``errors``;
+* ``corpus.duckdb``: views over that dataset, plus ``errors`` and ``corrections``;
+* ``corrections.csv`` / ``.parquet``: the review decisions (``review.sqlite``) replayed
+  onto the tables, which gain ``reviewed`` / ``corrected`` columns;
 * ``errors.csv`` / ``errors.parquet``: every bad input;
 * ``unmatched_jabatan.csv`` / ``unmatched_indikator.csv``: titles without a canonical
   position and indicators without a theme, for review.
@@ -153,8 +155,9 @@ def build_corpus(
     _prune(corpus / DUPLICATES_SUBDIR, set(dup_of))
 
     frames = corpus_frames(kept)
+    corrections = apply_review(corpus, frames)
     errors = pd.DataFrame(manifest.errors(), columns=list(ERROR_COLUMNS)).astype(ERROR_COLUMNS)
-    write_outputs(corpus, frames, errors)
+    write_outputs(corpus, frames, errors, corrections)
     stats.decrees = len(kept)
     stats.duplicates = len(dup_of)
     stats.jabatan = len(frames["jabatan"])
@@ -166,6 +169,14 @@ def build_corpus(
 def corpus_frames(decrees: list[dict[str, Any]]) -> dict[str, pd.DataFrame]:
     """``export.to_frames`` over the decree dicts (``decrees.source_files`` from ``sources``)."""
     return to_frames(decree_from_dict(d) for d in decrees)
+
+
+def apply_review(corpus: Path, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Replay ``CORPUS/review.sqlite`` onto the tables; return the ``corrections`` table."""
+    from ..review.apply import apply_decisions
+    from ..review.store import DecisionStore
+
+    return apply_decisions(frames, DecisionStore(corpus).all())
 
 
 def decree_from_dict(d: dict[str, Any]) -> Decree:
@@ -184,7 +195,21 @@ def _prune(folder: Path, keep: set[str]) -> None:
 # -- table outputs ----------------------------------------------------------------------
 
 
-def write_outputs(corpus: Path, frames: dict[str, pd.DataFrame], errors: pd.DataFrame) -> None:
+def write_outputs(
+    corpus: Path,
+    frames: dict[str, pd.DataFrame],
+    errors: pd.DataFrame,
+    corrections: pd.DataFrame | None = None,
+) -> None:
+    if corrections is None:
+        from ..review.apply import apply_decisions
+
+        corrections = apply_decisions(frames, [])
+    atomic_write(corpus / "corrections.csv", lambda tmp: corrections.to_csv(tmp, index=False))
+    atomic_write(
+        corpus / "corrections.parquet",
+        lambda tmp: corrections.to_parquet(tmp, index=False, engine="pyarrow"),
+    )
     for name, frame in frames.items():
         atomic_write(corpus / f"{name}.csv", lambda tmp, f=frame: f.to_csv(tmp, index=False))
     write_unmatched(frames, corpus)
@@ -290,10 +315,13 @@ def write_duckdb(corpus: Path, frames: dict[str, pd.DataFrame]) -> Path:
         try:
             for name in TABLE_NAMES:
                 con.execute(view_sql(corpus, name, list(frames[name].columns)))
-            errors = (corpus.resolve() / "errors.parquet").as_posix()
-            con.execute(
-                f"CREATE OR REPLACE VIEW errors AS SELECT * FROM read_parquet({_sql_str(errors)})"
-            )
+            for extra in ("errors", "corrections"):
+                path = (corpus.resolve() / f"{extra}.parquet").as_posix()
+                if Path(path).is_file():
+                    con.execute(
+                        f"CREATE OR REPLACE VIEW {extra} AS "
+                        f"SELECT * FROM read_parquet({_sql_str(path)})"
+                    )
         finally:
             con.close()
         os.replace(tmp_name, target)
