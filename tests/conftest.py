@@ -32,3 +32,24 @@ def extract_text(text: str, name: str = "t.txt"):
 
 def extract_path(path: Path):
     return extract_document(read_text(path, path.read_bytes()))
+
+
+@pytest.fixture(scope="session")
+def sample_corpus_src(tmp_path_factory) -> Path:
+    """A source folder with one PDF and one text sample (the scan is left out: OCR is slow)."""
+    import shutil
+
+    src = tmp_path_factory.mktemp("review_src")
+    for name in ("kec_mekarsari_2023.pdf", "kec_sukamaju_2024.txt"):
+        shutil.copy(REPO / "samples" / name, src / name)
+    return src
+
+
+@pytest.fixture(scope="session")
+def sample_corpus(sample_corpus_src, tmp_path_factory) -> Path:
+    """A corpus built by ``batch`` from the samples (read-only for the tests that share it)."""
+    from iki_extract.batch import BatchOptions, run_batch
+
+    corpus = tmp_path_factory.mktemp("sample_corpus")
+    run_batch([sample_corpus_src], corpus, BatchOptions(workers=1), quiet=True)
+    return corpus

@@ -128,6 +128,11 @@ def themes() -> list[str]:
     return list(vocabulary().themes)
 
 
+@lru_cache(maxsize=65536)
+def _fix_word(word: str) -> str:
+    return _fix(word, vocabulary())
+
+
 def _fix(word: str, v: _Vocab) -> str:
     if word in v.spelling:
         return v.spelling[word]
@@ -151,7 +156,7 @@ def normalize_tokens(text: str) -> list[str]:
             out.append(v.spelling[pair])
             i += 2
             continue
-        out.append(_fix(toks[i], v))
+        out.append(_fix_word(toks[i]))
         i += 1
     return out
 
@@ -175,16 +180,28 @@ def _word_hits(word: str, forms: set[str]) -> bool:
     return len(word) >= 4 and any(f.startswith(word) and len(f) - len(word) <= 4 for f in forms)
 
 
+@lru_cache(maxsize=65536)
+def _token_hits(token: str) -> frozenset[str]:
+    """The keyword words this token matches (equal, prefix, or after affix stripping)."""
+    forms = _forms(token)
+    return frozenset(w for w in _keyword_words() if _word_hits(w, forms))
+
+
+@lru_cache(maxsize=1)
+def _keyword_words() -> frozenset[str]:
+    return frozenset(w for kws in vocabulary().keywords.values() for words, _ in kws for w in words)
+
+
 def _keyword_scores(tokens: list[str], v: _Vocab) -> tuple[dict[str, float], dict[str, int]]:
     """Points per theme.  Longest match wins: a keyword inside the span of a
     longer matched phrase does not count, and one span counts once per theme."""
-    forms = [_forms(t) for t in tokens]
+    token_hits = [_token_hits(t) for t in tokens]
     hits: list[tuple[str, int, int, float]] = []  # theme, start, end, weight
     for name, kws in v.keywords.items():
         for words, weight in kws:
             n = len(words)
             for i in range(len(tokens) - n + 1):
-                if all(_word_hits(w, forms[i + k]) for k, w in enumerate(words)):
+                if all(w in token_hits[i + k] for k, w in enumerate(words)):
                     hits.append((name, i, i + n, weight))
                     break
     scores: dict[str, float] = {}
@@ -206,14 +223,22 @@ def _synonym_scores(tokens: list[str], v: _Vocab) -> dict[str, float]:
         return {}
     text = " ".join(content)
     out: dict[str, float] = {}
-    for name, syns in v.synonyms.items():
+    for name, syns in _synonym_texts().items():
         best = 0.0
-        for s in syns:
-            st = " ".join(t for t in normalize_tokens(s) if t not in v.stopwords)
+        for st in syns:
             best = max(best, fuzz.token_set_ratio(text, st))
         if best >= v.fuzzy_min:
             out[name] = 2.0 * (best - v.fuzzy_min) / (100.0 - v.fuzzy_min)
     return out
+
+
+@lru_cache(maxsize=1)
+def _synonym_texts() -> dict[str, list[str]]:
+    v = vocabulary()
+    return {
+        name: [" ".join(t for t in normalize_tokens(s) if t not in v.stopwords) for s in syns]
+        for name, syns in v.synonyms.items()
+    }
 
 
 def _raw_scores(text: str, v: _Vocab) -> tuple[dict[str, float], dict[str, int]]:

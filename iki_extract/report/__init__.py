@@ -55,19 +55,31 @@ def build_html(corpus: Path) -> str:
     img = {
         "decrees": plots.b64(plots.to_png(plots.decrees_bar(per_place))),
         "heat": plots.b64(plots.to_png(plots.theme_heatmap(heat))),
-        "positions": plots.b64(plots.to_png(plots.barh(
-            pos, "jabatan_canonical", "indikator", "Indicators per canonical position"))),
-        "ftypes": plots.b64(plots.to_png(plots.barh(
-            ftypes, "indikator_type", "n", "Formula types", "#a76"))),
-        "sumber": plots.b64(plots.to_png(plots.barh(
-            sumber, "sumber_data", "n", "Most frequent sumber data", "#69b"))),
-        "laws": plots.b64(plots.to_png(plots.barh(
-            laws, "law", "decrees", "Laws cited (decrees citing)", "#97a"))),
+        "positions": plots.b64(
+            plots.to_png(
+                plots.barh(
+                    pos, "jabatan_canonical", "indikator", "Indicators per canonical position"
+                )
+            )
+        ),
+        "ftypes": plots.b64(
+            plots.to_png(plots.barh(ftypes, "indikator_type", "n", "Formula types", "#a76"))
+        ),
+        "sumber": plots.b64(
+            plots.to_png(
+                plots.barh(sumber, "sumber_data", "n", "Most frequent sumber data", "#69b")
+            )
+        ),
+        "laws": plots.b64(
+            plots.to_png(plots.barh(laws, "law", "decrees", "Laws cited (decrees citing)", "#97a"))
+        ),
         "conf": plots.b64(plots.to_png(plots.confidence_hist(conf, blocks.UNCERTAIN))),
     }
     q = qual.iloc[0].to_dict()
-    env = Environment(loader=PackageLoader("iki_extract.report", "templates"),
-                      autoescape=select_autoescape(["html"]))
+    env = Environment(
+        loader=PackageLoader("iki_extract.report", "templates"),
+        autoescape=select_autoescape(["html"]),
+    )
     n_corr = int((corr["action"] == "correct").sum()) if len(corr) else 0
     return env.get_template("report.html").render(
         corpus=Path(corpus).name,
@@ -118,10 +130,20 @@ def print_pdf(html: str, out: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="iki-report-") as tmp:
         page = Path(tmp) / "report.html"
         page.write_text(html, encoding="utf-8")
-        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run",
-               f"--user-data-dir={tmp}/profile", "--no-pdf-header-footer",
-               f"--print-to-pdf={out.resolve()}", page.as_uri()]
+        cmd = [
+            exe,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={tmp}/profile",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={out.resolve()}",
+            page.as_uri(),
+        ]
         try:
             subprocess.run(cmd, check=True, capture_output=True, timeout=180)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:

@@ -66,7 +66,9 @@ def theme_by_kecamatan(con) -> pd.DataFrame:
     ).df()
     if long.empty:
         return pd.DataFrame()
-    return long.pivot_table(index="theme", columns="kecamatan", values="n", fill_value=0).astype(int)
+    return long.pivot_table(index="theme", columns="kecamatan", values="n", fill_value=0).astype(
+        int
+    )
 
 
 def indicators_per_position(con, top: int = 25) -> pd.DataFrame:

@@ -28,8 +28,10 @@ def decrees_bar(per_place: pd.DataFrame):
     if per_place.empty:
         ax.text(0.5, 0.5, "no decrees", ha="center")
         return fig
-    labels = [f"{r.kecamatan} ({r.kabupaten_kota}, {'' if pd.isna(r.tahun) else int(r.tahun)})"
-              for r in per_place.itertuples()]
+    labels = [
+        f"{r.kecamatan} ({r.kabupaten_kota}, {'' if pd.isna(r.tahun) else int(r.tahun)})"
+        for r in per_place.itertuples()
+    ]
     ax.barh(labels, per_place["decrees"], color="#4a7ab0")
     ax.invert_yaxis()
     ax.set_xlabel("decrees")

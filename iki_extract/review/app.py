@@ -148,15 +148,23 @@ class ReviewApp:
             return PlainTextResponse("no such row", status_code=404)
         return self._item(request, decree_id, block, row, values)
 
-    def _item(self, request: Request, decree_id: str, block: int, row: int,
-              values: dict[str, str | None], *, status: int = 200,
-              conflict: Conflict | None = None) -> HTMLResponse:
+    def _item(
+        self,
+        request: Request,
+        decree_id: str,
+        block: int,
+        row: int,
+        values: dict[str, str | None],
+        *,
+        status: int = 200,
+        conflict: Conflict | None = None,
+    ) -> HTMLResponse:
         record = self.tables.record(decree_id, block, row)
         items = filter_items(self.tables.items(), **_filters(request))
         keys = [i.key for i in items]
         key = f"{decree_id}/{block}/{row}"
         pos = keys.index(key) if key in keys else -1
-        nxt = next((i.key for i in items[pos + 1:] if not i.reviewed), None) if pos >= 0 else None
+        nxt = next((i.key for i in items[pos + 1 :] if not i.reviewed), None) if pos >= 0 else None
         prev = keys[pos - 1] if pos > 0 else None
         page = _page_of(record, block, row, items, decree_id)
         kind = self.index.kind(decree_id)
@@ -238,8 +246,15 @@ class ReviewApp:
         return response
 
 
-def _decisions(form, decree_id: str, block: int, row: int, action: str, reviewer: str,
-               current: dict[str, str | None]) -> list[Decision]:
+def _decisions(
+    form,
+    decree_id: str,
+    block: int,
+    row: int,
+    action: str,
+    reviewer: str,
+    current: dict[str, str | None],
+) -> list[Decision]:
     if action in ("accept", "reject"):
         anchor = "indikator" if block and row else "jabatan" if block else "nomor"
         return [Decision(decree_id, block, row, "*", action, current.get(anchor), None, reviewer)]
@@ -315,17 +330,27 @@ class _Guard:
             )
             return
         origin = request.headers.get("origin")
-        if request.method == "POST" and origin and origin.split("://", 1)[-1] != request.headers.get("host"):
+        if (
+            request.method == "POST"
+            and origin
+            and origin.split("://", 1)[-1] != request.headers.get("host")
+        ):
             await PlainTextResponse("forbidden: foreign origin", 403)(scope, receive, send)
             return
         if has_token and request.query_params.get("token"):
+
             async def send_cookie(message):
                 if message["type"] == "http.response.start":
                     headers = list(message.get("headers", []))
-                    headers.append((b"set-cookie", f"{TOKEN_COOKIE}={token}; HttpOnly; "
-                                    "SameSite=Strict; Path=/".encode()))
+                    headers.append(
+                        (
+                            b"set-cookie",
+                            f"{TOKEN_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/".encode(),
+                        )
+                    )
                     message["headers"] = headers
                 await send(message)
+
             await self.app(scope, receive, send_cookie)
             return
         await self.app(scope, receive, send)

@@ -78,9 +78,7 @@ def _mask(frame: pd.DataFrame, decree_id: str, block: int, row: int) -> pd.Serie
     return m.fillna(False).astype(bool)
 
 
-def apply_decisions(
-    frames: dict[str, pd.DataFrame], decisions: Iterable[Decision]
-) -> pd.DataFrame:
+def apply_decisions(frames: dict[str, pd.DataFrame], decisions: Iterable[Decision]) -> pd.DataFrame:
     """Apply ``decisions`` to ``frames`` in place; return the corrections table."""
     for name in ("decrees", "jabatan", "indikator"):
         f = frames[name]
@@ -91,8 +89,9 @@ def apply_decisions(
     log: list[dict[str, object]] = []
     for d in decisions:
         status = _apply_one(frames, d, rejected)
-        log.append({**{k: getattr(d, k) for k in CORRECTION_COLUMNS if k != "status"},
-                    "status": status})
+        log.append(
+            {**{k: getattr(d, k) for k in CORRECTION_COLUMNS if k != "status"}, "status": status}
+        )
     if rejected:
         ind = frames["indikator"]
         keep = pd.Series(True, index=ind.index)

@@ -23,8 +23,14 @@ import pandas as pd
 from ..export.tables import COLUMNS
 from .apply import HEADER_FIELDS, ROW_FIELDS
 
-KEY_HEADER_FIELDS = ("nomor", "tahun", "kecamatan", "kabupaten_kota", "tanggal_penetapan",
-                     "penandatangan_nama")
+KEY_HEADER_FIELDS = (
+    "nomor",
+    "tahun",
+    "kecamatan",
+    "kabupaten_kota",
+    "tanggal_penetapan",
+    "penandatangan_nama",
+)
 KINDS = ("row", "block", "header")
 
 
@@ -75,7 +81,9 @@ class Tables:
             frames = {}
             for name, p in zip(("decrees", "jabatan", "indikator"), paths):
                 if p.exists():
-                    frames[name] = pd.read_csv(p, dtype=str, keep_default_na=False).replace("", None)
+                    frames[name] = pd.read_csv(p, dtype=str, keep_default_na=False).replace(
+                        "", None
+                    )
                 else:
                     frames[name] = pd.DataFrame(columns=[*COLUMNS[name], "reviewed", "corrected"])
             self.frames, self._stamp = frames, stamp
@@ -84,25 +92,52 @@ class Tables:
     def items(self) -> list[Item]:
         f = self.load()
         dec, jab, ind = f["decrees"], f["jabatan"], f["indikator"]
-        place = {r["decree_id"]: (r.get("kecamatan") or "", r.get("kabupaten_kota") or "")
-                 for r in dec.to_dict("records")}
+        place = {
+            r["decree_id"]: (r.get("kecamatan") or "", r.get("kabupaten_kota") or "")
+            for r in dec.to_dict("records")
+        }
         first_page: dict[tuple[str, int], int] = {}
         out: list[Item] = []
         for r in ind.to_dict("records"):
             b, n = int(r["jabatan_no"]), int(r["row_no"])
             page = int(_num(r.get("page")) or 0) or None
             if page:
-                first_page[(r["decree_id"], b)] = min(first_page.get((r["decree_id"], b), page), page)
+                first_page[(r["decree_id"], b)] = min(
+                    first_page.get((r["decree_id"], b), page), page
+                )
             kec, kab = place.get(r["decree_id"], ("", ""))
-            out.append(Item("row", r["decree_id"], b, n, _num(r.get("confidence")) or 0.0,
-                            (r.get("indikator") or "(no indicator)")[:120], kec, kab,
-                            _flag(r.get("reviewed")), page))
+            out.append(
+                Item(
+                    "row",
+                    r["decree_id"],
+                    b,
+                    n,
+                    _num(r.get("confidence")) or 0.0,
+                    (r.get("indikator") or "(no indicator)")[:120],
+                    kec,
+                    kab,
+                    _flag(r.get("reviewed")),
+                    page,
+                )
+            )
         for r in jab.to_dict("records"):
             b = int(r["jabatan_no"])
             kec, kab = place.get(r["decree_id"], ("", ""))
             score = (_num(r.get("jabatan_match_score")) or 0.0) / 100.0
-            out.append(Item("block", r["decree_id"], b, 0, min(score, 1.0), r.get("jabatan") or "",
-                            kec, kab, _flag(r.get("reviewed")), first_page.get((r["decree_id"], b))))
+            out.append(
+                Item(
+                    "block",
+                    r["decree_id"],
+                    b,
+                    0,
+                    min(score, 1.0),
+                    r.get("jabatan") or "",
+                    kec,
+                    kab,
+                    _flag(r.get("reviewed")),
+                    first_page.get((r["decree_id"], b)),
+                )
+            )
         for r in dec.to_dict("records"):
             conf = [_num(v) for k, v in r.items() if k.startswith("confidence_")]
             conf = [c for c in conf if c is not None]
@@ -110,10 +145,20 @@ class Tables:
                 c = min(conf)
             else:
                 c = sum(bool(r.get(k)) for k in KEY_HEADER_FIELDS) / len(KEY_HEADER_FIELDS)
-            out.append(Item("header", r["decree_id"], 0, 0, c,
-                            f"{r.get('nomor') or '(no nomor)'} — {r.get('tentang') or ''}"[:120],
-                            r.get("kecamatan") or "", r.get("kabupaten_kota") or "",
-                            _flag(r.get("reviewed")), 1))
+            out.append(
+                Item(
+                    "header",
+                    r["decree_id"],
+                    0,
+                    0,
+                    c,
+                    f"{r.get('nomor') or '(no nomor)'} — {r.get('tentang') or ''}"[:120],
+                    r.get("kecamatan") or "",
+                    r.get("kabupaten_kota") or "",
+                    _flag(r.get("reviewed")),
+                    1,
+                )
+            )
         out.sort(key=lambda i: (i.reviewed, i.confidence, i.decree_id, i.block, i.row))
         return out
 
@@ -128,8 +173,11 @@ class Tables:
             m = (frame["decree_id"] == decree_id) & (frame["jabatan_no"] == str(block))
         else:
             frame, fields = f["indikator"], ROW_FIELDS
-            m = ((frame["decree_id"] == decree_id) & (frame["jabatan_no"] == str(block))
-                 & (frame["row_no"] == str(row)))
+            m = (
+                (frame["decree_id"] == decree_id)
+                & (frame["jabatan_no"] == str(block))
+                & (frame["row_no"] == str(row))
+            )
         hit = frame[m]
         if hit.empty:
             return None
@@ -153,10 +201,14 @@ def _flag(v: object) -> bool:
     return str(v).strip().lower() in ("true", "1")
 
 
-def filter_items(items: list[Item], *, kind: str = "", kabupaten: str = "", kecamatan: str = "",
-                 decree: str = "") -> list[Item]:
-    return [i for i in items
-            if (not kind or i.kind == kind)
-            and (not kabupaten or i.kabupaten_kota == kabupaten)
-            and (not kecamatan or i.kecamatan == kecamatan)
-            and (not decree or i.decree_id == decree)]
+def filter_items(
+    items: list[Item], *, kind: str = "", kabupaten: str = "", kecamatan: str = "", decree: str = ""
+) -> list[Item]:
+    return [
+        i
+        for i in items
+        if (not kind or i.kind == kind)
+        and (not kabupaten or i.kabupaten_kota == kabupaten)
+        and (not kecamatan or i.kecamatan == kecamatan)
+        and (not decree or i.decree_id == decree)
+    ]

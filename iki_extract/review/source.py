@@ -46,7 +46,11 @@ class SourceIndex:
         ex = exclude.resolve() if exclude else None
         for folder in folders:
             for f in sorted(Path(folder).rglob("*")) if Path(folder).is_dir() else [Path(folder)]:
-                if not f.is_file() or f.is_symlink() or any(p.startswith(".") for p in f.parts[-1:]):
+                if (
+                    not f.is_file()
+                    or f.is_symlink()
+                    or any(p.startswith(".") for p in f.parts[-1:])
+                ):
                     continue
                 if ex is not None and f.resolve().is_relative_to(ex):
                     continue
@@ -159,12 +163,17 @@ def page_size(doc: Document | None, page: int) -> tuple[float, float] | None:
     return None
 
 
-def source_lines(lines: list[str], values: dict[str, str | None], context: int = 4) -> list[tuple[int, str, bool]]:
+def source_lines(
+    lines: list[str], values: dict[str, str | None], context: int = 4
+) -> list[tuple[int, str, bool]]:
     """The lines around the row's indicator in a text input: (number, text, is_hit)."""
     targets = [_norm(v) for v in values.values() if v and len(_norm(v)) >= 6]
-    hits = [i for i, line in enumerate(lines)
-            if _norm(line) and any(t[:40] in _norm(line) or _norm(line) in t for t in targets
-                                   if len(_norm(line)) >= 6)]
+    hits = [
+        i
+        for i, line in enumerate(lines)
+        if _norm(line)
+        and any(t[:40] in _norm(line) or _norm(line) in t for t in targets if len(_norm(line)) >= 6)
+    ]
     if not hits:
         return []
     lo, hi = max(0, min(hits) - context), min(len(lines), max(hits) + context + 1)

@@ -131,8 +131,17 @@ class DecisionStore:
                 'INSERT INTO decisions (decree_id, block, "row", field, action, old, new, '
                 "reviewer, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (d.decree_id, d.block, d.row, d.field, d.action, d.old, d.new,
-                     d.reviewer[:80] or "anonymous", stamp)
+                    (
+                        d.decree_id,
+                        d.block,
+                        d.row,
+                        d.field,
+                        d.action,
+                        d.old,
+                        d.new,
+                        d.reviewer[:80] or "anonymous",
+                        stamp,
+                    )
                     for d in items
                 ],
             )
