@@ -124,3 +124,48 @@ def test_title_row_above_the_header():
         "<tr><td>Tertib A</td><td>Jumlah A</td><td>Jumlah A selesai</td><td>Arsip</td></tr></table>"
     )
     assert rows(html) == [("Tertib A", "Jumlah A", "Jumlah A selesai", "Arsip")]
+
+
+NHDR = "No\t" + HDR
+
+
+def test_unnumbered_row_after_break_lacking_a_never_filled_cell_is_joined():
+    """No wording clue ("Pengelolaan" / "Keuangan Desa"), but the first row of
+    the new part has no number and no SUMBER DATA although the row above has
+    both: it is the rest of the cut row."""
+    text = (
+        NHDR + "\n1\tTertib desa\tPembinaan dan Monitoring Pengelolaan\t"
+        "Jumlah Pembinaan dan Monitoring\tSeluruh Desa\n"
+        "\n" + NHDR + "\n\t\tKeuangan Desa\tPengelolaan Keuangan Desa\t\n"
+        "2\t\tPendampingan RKP\tJumlah RKP\tSeluruh Desa\n"
+    )
+    assert rows(text) == [
+        ("Tertib desa", "Pembinaan dan Monitoring Pengelolaan Keuangan Desa",
+         "Jumlah Pembinaan dan Monitoring Pengelolaan Keuangan Desa", "Seluruh Desa"),
+        ("Tertib desa", "Pendampingan RKP", "Jumlah RKP", "Seluruh Desa"),
+    ]
+
+
+def test_unnumbered_formulasi_subrow_after_break_stays_a_row():
+    """A FORMULASI sub-row (its own FORMULASI and SUMBER DATA) is not a cut row."""
+    text = (
+        NHDR + "\n1\tTertib desa\tLaporan desa\tJumlah laporan A\tSeksi A\n"
+        "\n" + NHDR + "\n\t\t\tJumlah laporan B\tSeksi B\n"
+    )
+    assert rows(text) == [
+        ("Tertib desa", "Laporan desa", "Jumlah laporan A", "Seksi A"),
+        ("Tertib desa", "Laporan desa", "Jumlah laporan B", "Seksi B"),
+    ]
+
+
+def test_merged_sasaran_running_on_over_break_above_a_numbered_row():
+    text = (
+        NHDR + "\n1\tMenciptakan situasi aman dan\tPembinaan FGD\tJumlah FGD\tSeksi\n"
+        "\n" + NHDR + "\n2\tmasyarakat yang kondusif.\tSosialisasi IMB\tJumlah IMB\tDesa\n"
+        "3\t\tPengawasan PERDA\tJumlah PERDA\tDesa\n"
+    )
+    sas = "Menciptakan situasi aman dan masyarakat yang kondusif."
+    assert [r[0] for r in rows(text)] == [sas, sas, sas]
+    # a numbered row that starts in upper case opens its own SASARAN
+    fresh = text.replace("masyarakat yang kondusif.", "Masyarakat kondusif")
+    assert [r[0] for r in rows(fresh)][1:] == ["Masyarakat kondusif"] * 2

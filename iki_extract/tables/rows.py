@@ -38,6 +38,8 @@ from .formula import formula_text
 
 _BULLET_START = re.compile(r"^\s*(?:[❖•●▪◦·►➢*]|[-–—](?=\s))")
 _ITEM_NUM = re.compile(r"(?:^|\s)(\d{1,2})[.)]\s")
+#: cells that are never filled down (SCHEMA.md table rule 4)
+_NEVER_FILLED = frozenset({"formulasi", "sumber_data"})
 
 
 @lru_cache(maxsize=1)
@@ -182,6 +184,11 @@ def is_continuation(prev: RawRow, cur: RawRow, sasaran_owner: RawRow | None = No
     prev_have = {f for f in FIELDS if prev.get(f)}
     if "sumber_data" in have and not have & {"indikator", "formulasi"}:
         return True  # a SUMBER DATA cannot open a row: the tail of a cut row
+    if prev.get("no") and _NEVER_FILLED & (prev_have - have):
+        # a numbered table whose first row after the break has no number and
+        # lacks a FORMULASI or SUMBER DATA the row above has (cells that are
+        # never filled down): the rest of the cut row, whatever its wording
+        return True
     if not have or {"sasaran", "indikator"} <= have:
         return False
     if have < prev_have and "formulasi" in prev_have - have:
@@ -198,7 +205,11 @@ def _carry_merged_sasaran(rows: list[RawRow], cur: RawRow) -> None:
     it is appended to the SASARAN it continues, and the new row inherits it.
     """
     text = cur.get("sasaran")
-    if not text or cur.get("no"):
+    if not text:
+        return
+    if cur.get("no") and not (text[0].islower() or text[0] in "(,;"):
+        # a numbered row opens its own SASARAN unless the text plainly runs on
+        # (starts in lower case: "masyarakat yang dinamis ...")
         return
     owner = next((r for r in reversed(rows) if r.get("sasaran")), None)
     if owner is None or not _continues_cell(owner.get("sasaran"), text, cur.raw_first.get("sasaran", "")):
