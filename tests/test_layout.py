@@ -153,8 +153,8 @@ def test_numeric_date_and_roman_labels():
 
 
 def test_ocr_specks_and_lost_bullets_in_lists():
-    from iki_extract.layout.body import collect_items
     from iki_extract.layout.lampiran import _items
+    from iki_extract.layout.sections import collect_items
     from iki_extract.model import TextLine
 
     def line(t, x1):

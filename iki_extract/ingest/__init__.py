@@ -2,7 +2,7 @@
 
 :func:`read` is the only entry point.  It guards against inputs no reader should
 see (missing, empty, too large, binary, unsupported type), dispatches by file
-suffix, and stamps ``Document.sha256`` with the digest of the file's bytes.
+suffix, corrects OCR slips in label words (``cleanup.py``), and stamps ``Document.sha256`` with the digest of the file's bytes.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import Document
+from .cleanup import clean_document
 from .office import OFFICE_SUFFIXES, read_office
 from .route import OcrSettings, read_image_file, read_pdf_routed
 
@@ -69,6 +70,7 @@ def read(
     else:
         data = _read_bytes(path)
         doc = read_image_file(path, data, ocr=ocr)
+    clean_document(doc)
     doc.sha256 = hashlib.sha256(data).hexdigest()
     if not doc.source_file:
         doc.source_file = path.name

@@ -1,95 +1,102 @@
-"""Split a document into decrees and read each one.
+"""Read a document's decrees in one pass.
 
-A decree opens at a KEPUTUSAN title line that has a NOMOR within a few lines
-(the Lampiran's "LAMPIRAN / KEPUTUSAN CAMAT ..." repeat is not a new decree).
-Its kop (letterhead) sits just above; its cover page, if any, above that.
-The same decree bound several times (same kind and nomor) is merged into one:
-header and lists from the first binding, jabatan blocks from all bindings in
-order, a block repeated with the same title and content kept once.
+1. label scoring: every text line gets a score per section kind it may open
+   (``labels.py``, vocabulary in ``models/sections.yaml``); a table whose first
+   column holds labels is read as labelled lines first (``label_tables.py``);
+2. grammar decoding: the cheapest order of sections over the whole document
+   (``grammar.py``) gives each line its section, and where decrees begin;
+3. one reader per section (``sections.py``; header fields, penetapan and
+   signer in ``header.py`` / ``signature.py``; jabatan blocks in ``lampiran.py`` and the table stage);
+4. decrees: the same decree bound several times (same kind and nomor) is merged
+   into one: header and lists from the first binding, jabatan blocks from all
+   bindings in order, a block repeated with the same title and content kept once.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
 from .. import rules
 from ..model import Block, Decree, Document, Jabatan, Table, TextLine
-from ..normalize.keywords import clean_ocr_line
 from ..normalize.text import fold
 from ..tables.rows import has_jabatan_column, reconstruct, reconstruct_by_jabatan
-from .body import parse_body
+from .grammar import Unit, decode
 from .header import parse_header
+from .label_tables import expand_label_tables, pull_centred_labels
+from .labels import Label, normalise, score_line
 from .lampiran import RawBlock, block_region_start, find_block_starts, parse_block
-from .patterns import patterns
+from .sections import Line, read_diktum, read_list, read_tembusan
 
-
-@dataclass
-class Segment:
-    start: int  # index of the KEPUTUSAN line
-    end: int  # exclusive
-    kop_start: int
+_HEAD = ("title", "preamble", "issuer")
+_DIGIT_ITEM = re.compile(r"^\s*(?:[-–•❖]\s*)?\(?\d{1,2}[.)]")
 
 
 def _text(b: Block) -> str:
     return b.text if isinstance(b, TextLine) else ""
 
 
-def find_decree_starts(blocks: list[Block]) -> list[int]:
-    p = patterns()
-    starts: list[int] = []
+@dataclass
+class Part:
+    """One decree's blocks by section, as the grammar decoded them."""
+
+    sections: dict[str, list[int]] = field(default_factory=dict)  # section -> block indices
+    first: int = 0
+    last: int = 0
+
+    def add(self, section: str, i: int) -> None:
+        self.sections.setdefault(section, []).append(i)
+        self.last = i
+
+
+def _units(blocks: list[Block]) -> tuple[list[int], list[Unit], dict[int, tuple[Label, ...]]]:
+    """The blocks the decoder sees (not blank lines), their units and labels."""
+    idx: list[int] = []
+    units: list[Unit] = []
+    labels: dict[int, tuple[Label, ...]] = {}
+    seen_menimbang = False
     for i, b in enumerate(blocks):
-        t = _text(b)
-        if not t or not p.decree_title.match(t):
+        if isinstance(b, Table):
+            idx.append(i)
+            units.append(Unit(table=True))
             continue
-        if re.match(r"^keputusan\s+(ini|camat\s+\w+\s+ini)\b", t, re.I):
+        t = b.text.strip()
+        if not t:
             continue
-        # the Lampiran's repeat of the title is not a decree start
-        prev = [_text(x) for x in blocks[max(0, i - 3) : i] if _text(x)]
-        if prev and p.lampiran.match(prev[-1]):
-            continue
-        if len(t) > 160:
-            continue
-        # a title is set in capitals ("KEPUTUSAN CAMAT ..."), not a sentence that
-        # wrapped before "Keputusan Camat ..."
-        if not t.split()[0].isupper():
-            continue
-        window = [_text(x) for x in blocks[i : i + 8] if _text(x)][:5]
-        if any(re.search(r"\bNO(?:MOR)?\s*[.:]", w, re.I) for w in window):
-            starts.append(i)
-    return starts
+        lbs = score_line(t)
+        # a second "Menimbang" whose items are numbered is the mengingat it really is
+        mn = next((lb for lb in lbs if lb.kind == "menimbang"), None)
+        if mn is not None:
+            if seen_menimbang and _DIGIT_ITEM.match(mn.rest):
+                lbs = [Label("mengingat", "MENGINGAT", mn.score, mn.rest)] + [x for x in lbs if x is not mn]
+            seen_menimbang = True
+        labels[i] = tuple(lbs)
+        s = normalise(t)
+        long_text = len(s) > int(rules.load("sections.yaml")["title_len"]) and not s.isupper()
+        idx.append(i)
+        units.append(Unit(labels=tuple(lbs), long_text=long_text))
+    return idx, units, labels
 
 
-def _kop_start(blocks: list[Block], start: int, floor: int) -> int:
-    """Walk up over the letterhead lines (PEMERINTAH ..., address)."""
-    j = start
-    k = start - 1
-    seen = 0
-    while k >= floor and seen < 10:
-        t = _text(blocks[k])
-        if isinstance(blocks[k], Table):
-            break
-        if t:
-            seen += 1
-            if re.match(r"^\s*PEMERINTAH\b", t, re.I):
-                j = k
-        k -= 1
-    return j
-
-
-def segments(blocks: list[Block]) -> list[Segment]:
-    starts = find_decree_starts(blocks)
-    segs: list[Segment] = []
-    for n, s in enumerate(starts):
-        end = starts[n + 1] if n + 1 < len(starts) else len(blocks)
-        floor = segs[-1].start + 1 if segs else 0
-        segs.append(Segment(start=s, end=end, kop_start=_kop_start(blocks, s, floor)))
-    # the next decree's kop belongs to it, not to the previous decree
-    for a, b in zip(segs, segs[1:]):
-        a.end = b.kop_start
-    return segs
+def split_decrees(blocks: list[Block]) -> tuple[list[int], list[Part], dict[int, tuple[Label, ...]]]:
+    """Cover block indices, each decree's parts, and every line's labels."""
+    idx, units, labels = _units(blocks)
+    path = decode(units)
+    cover: list[int] = []
+    parts: list[Part] = []
+    prev = "out"
+    for i, state in zip(idx, path):
+        if state == "out":
+            cover.append(i)
+        else:
+            opens = state in ("kop", "title") and prev not in ("kop", "title")
+            if not parts or opens:
+                parts.append(Part(first=i))
+            parts[-1].add(state, i)
+        prev = state
+    return cover, parts, labels
 
 
 def _kind(tentang: str | None, lines: list[str]) -> str:
@@ -100,35 +107,6 @@ def _kind(tentang: str | None, lines: list[str]) -> str:
             if any(w in u for w in pats[kind]):
                 return kind
     return "OTHER"
-
-
-def _body_end(blocks: list[Block], begin: int, end: int) -> int:
-    """Where the body stops and the Lampiran / report pages begin."""
-    p = patterns()
-    signed = False
-    for i in range(begin, end):
-        b = blocks[i]
-        if isinstance(b, Table):
-            if signed:
-                return i
-            continue
-        t = b.text
-        if not t:
-            continue
-        if p.ditetapkan.match(t):
-            signed = True
-            continue
-        if not signed:
-            continue
-        if p.lampiran.match(t) or p.block_heading.match(t) or p.report_heading.match(t):
-            return i
-        if p.jabatan_label.match(t) and _is_block_label(blocks, i):
-            return i
-    return end
-
-
-def _is_block_label(blocks: list[Block], i: int) -> bool:
-    return 0 in find_block_starts(blocks[i : i + 9])
 
 
 def read_blocks(blocks: list[Block], begin: int, end: int) -> list[RawBlock]:
@@ -229,53 +207,58 @@ def dedupe_blocks(blocks: list[Jabatan]) -> list[Jabatan]:
     return out
 
 
-def read_decree(blocks: list[Block], seg: Segment, cover: list[str], source_file: str) -> Decree:
-    p = patterns()
-    lines = blocks[seg.start : seg.end]
-    # header: from KEPUTUSAN to the first Menimbang
-    head: list[str] = []
-    body_start = seg.end
-    for i in range(seg.start, seg.end):
-        t = _text(blocks[i])
-        if t and (p.menimbang.match(t) or p.mengingat.match(t)):
-            body_start = i
-            break
-        if t:
-            head.append(t)
-    kop = [_text(b) for b in blocks[seg.kop_start : seg.start] if _text(b)]
-    header = parse_header(kop, head, cover)
-    body_end = _body_end(blocks, body_start, seg.end)
-    body_lines = [b for b in blocks[body_start:body_end] if isinstance(b, TextLine)]
-    body = parse_body(body_lines)
-    header.tempat_penetapan = body.tempat
-    header.tanggal_penetapan = body.tanggal
-    header.penandatangan = body.signer
+def _lines(blocks: list[Block], ids: list[int], labels: dict[int, tuple[Label, ...]]) -> list[Line]:
+    """The section's text lines, blank lines between them kept (they end lists)."""
+    if not ids:
+        return []
+    keep = set(ids)
+    out: list[Line] = []
+    for i in range(ids[0], ids[-1] + 1):
+        b = blocks[i]
+        if not isinstance(b, TextLine):
+            continue
+        if i in keep:
+            out.append(Line(b, labels.get(i, ())))
+        elif not b.text.strip():
+            out.append(Line(b))
+    return out
+
+
+def read_decree(
+    blocks: list[Block], part: Part, cover: list[str], labels: dict[int, tuple[Label, ...]], source_file: str
+) -> Decree:
+    sec = part.sections
+    lines = {name: _lines(blocks, ids, labels) for name, ids in sec.items()}
+    kop = [ln.text for ln in lines.get("kop", []) if ln.text]
+    head_ids = sorted(i for name in _HEAD for i in sec.get(name, []))
+    head = [normalise(_text(blocks[i])) for i in head_ids if _text(blocks[i]).strip()]
+    penetapan = [ln.text for ln in lines.get("penetapan", []) + lines.get("signature", []) if ln.text]
+    header = parse_header(kop, head, cover, penetapan=penetapan)
     if header.penandatangan.jabatan is None and header.pejabat_penetap:
         header.penandatangan.jabatan = header.pejabat_penetap
-    if header.tahun is None and header.tanggal_penetapan:
-        header.tahun = int(header.tanggal_penetapan[:4])
-    raw = read_blocks(blocks, body_end, seg.end)
-    jabatan = dedupe_blocks(
-        matrix_blocks(blocks, body_end, seg.end) + [_to_jabatan(rb) for rb in raw]
-    )
-    kind = _kind(header.tentang, head[:8])
-    pages = sorted({b.page for b in blocks[seg.kop_start : seg.end] if b.page})
-    del lines
+    jabatan: list[Jabatan] = []
+    if "lampiran" in sec:
+        begin, end = sec["lampiran"][0], part.last + 1
+        raw = read_blocks(blocks, begin, end)
+        jabatan = dedupe_blocks(matrix_blocks(blocks, begin, end) + [_to_jabatan(rb) for rb in raw])
+    if not head and jabatan:
+        # a Lampiran on its own: what header it shows is in its first lines
+        first = [normalise(_text(b)) for b in blocks[part.first : part.first + 40] if _text(b).strip()]
+        rest = [normalise(_text(b)) for b in blocks[part.first : part.last + 1] if _text(b).strip()]
+        header = parse_header(first, first, first, body=rest)
+        head = first
+    pages = sorted({b.page for b in blocks[part.first : part.last + 1] if b.page})
     return Decree(
-        kind=kind,
+        kind=_kind(header.tentang, head[:8]),
         source_file=source_file,
         pages=pages,
         header=header,
-        menimbang=body.menimbang,
-        mengingat=body.mengingat,
-        diktum=body.diktum,
-        tembusan=body.tembusan,
+        menimbang=read_list(lines.get("menimbang", []), "menimbang"),
+        mengingat=read_list(lines.get("mengingat", []), "mengingat"),
+        diktum=read_diktum(lines.get("diktum", [])),
+        tembusan=read_tembusan(lines.get("tembusan", [])),
         jabatan=jabatan,
     )
-
-
-def _cover_lines(blocks: list[Block], upto: int) -> list[str]:
-    return [_text(b) for b in blocks[:upto] if _text(b)]
 
 
 def _decree_key(d: Decree) -> tuple[str, str]:
@@ -306,39 +289,15 @@ def merge_bindings(decrees: list[Decree]) -> list[Decree]:
     return out
 
 
-def _navigable_blocks(doc: Document) -> list[Block]:
-    """The document's blocks, with OCR slips in label words corrected.
-
-    Only OCR'd pages are touched, and only their label words ("Menimbanq :"
-    → "MENIMBANG :"); body text stays as read.
-    """
-    out: list[Block] = []
-    for page in doc.pages:
-        for b in page.blocks:
-            if page.origin == "ocr" and isinstance(b, TextLine) and b.text:
-                fixed = clean_ocr_line(b.text)
-                if fixed != b.text:
-                    b = replace(b, text=fixed)
-            out.append(b)
-    return out
-
-
 def read_document(doc: Document) -> list[Decree]:
     """All decrees of a document, in document order."""
-    blocks = _navigable_blocks(doc)
-    segs = segments(blocks)
-    if not segs:
-        # no decree header: a Lampiran on its own, or not a decree at all
-        raw = read_blocks(blocks, 0, len(blocks))
-        matrix = matrix_blocks(blocks, 0, len(blocks))
+    blocks = pull_centred_labels(expand_label_tables([b for page in doc.pages for b in page.blocks]))
+    cover_ids, parts, labels = split_decrees(blocks)
+    cover = [normalise(_text(blocks[i])) for i in cover_ids if _text(blocks[i])]
+    if not parts:
         d = Decree(kind="OTHER", source_file=doc.source_file)
         d.pages = sorted({b.page for b in blocks if b.page})
-        if raw or matrix:
-            head = [_text(b) for b in blocks[:40] if _text(b)]
-            d.header = parse_header(head, head, head, body=[_text(b) for b in blocks if _text(b)])
-            d.jabatan = dedupe_blocks(matrix + [_to_jabatan(rb) for rb in raw])
-            d.kind = _kind(d.header.tentang, head)
         return [d]
-    cover = _cover_lines(blocks, segs[0].kop_start)
-    decrees = [read_decree(blocks, s, cover if n == 0 else [], doc.source_file) for n, s in enumerate(segs)]
-    return merge_bindings(decrees)
+    decrees = [read_decree(blocks, p, cover if n == 0 else [], labels, doc.source_file) for n, p in enumerate(parts)]
+    decrees = [d for d in decrees if d.header.nomor or d.jabatan or d.menimbang or d.diktum or len(decrees) == 1]
+    return merge_bindings(decrees) or decrees[:1]

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from ..model import Block, Table, TextLine
 from ..normalize.text import fold, has_item_marker, strip_item_marker
-from .body import collect_items
 from .patterns import patterns
+from .sections import collect_items
 
 
 @dataclass

@@ -12,11 +12,13 @@ of the line is returned untouched.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
 from .. import rules
+from ..model import Document, TextLine
 
 _LEAD = re.compile(r"^(?P<lead>[\s\-–•❖*]*(?:\d{1,2}\s*[.)]\s*)?)(?P<rest>.*)$", re.S)
 _WORD = re.compile(r"[A-Za-z0-9|!]{2,}")
@@ -150,3 +152,20 @@ def correct_label(line: str) -> str:
             out = lead + (candidate if candidate.upper() == kw else kw) + fixed_after
             return out.rstrip() if not line.endswith(" ") else out
     return line
+
+
+def clean_document(doc: Document) -> Document:
+    """OCR'd pages with the slips in their label words corrected (in place).
+
+    Only pages whose text came from OCR are touched, and only the structural
+    start of their lines (:func:`clean_ocr_line`); body text stays as read.
+    """
+    for page in doc.pages:
+        if page.origin != "ocr":
+            continue
+        for n, b in enumerate(page.blocks):
+            if isinstance(b, TextLine) and b.text:
+                fixed = clean_ocr_line(b.text)
+                if fixed != b.text:
+                    page.blocks[n] = replace(b, text=fixed)
+    return doc
