@@ -25,7 +25,11 @@ _SEP = re.compile(r"^\s*[:.]?\s*$")
 
 
 def _label_of(text: str) -> str | None:
-    lbs = [lb for lb in score_line(text) if lb.kind in _BODY_KINDS and lb.score >= 0.7 and not lb.rest]
+    lbs = [
+        lb
+        for lb in score_line(text)
+        if lb.kind in _BODY_KINDS and lb.score >= 0.7 and not lb.rest and lb.word != "NO"  # a "NO" column
+    ]
     return lbs[0].kind if lbs else None
 
 

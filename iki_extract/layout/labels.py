@@ -27,6 +27,7 @@ _SPACED = re.compile(r"(?<![\w])((?:[A-Za-z][ \u00a0]){2,}[A-Za-z])(?![\w])")
 # an item number or bullet before a label ("1. Jabatan", "a. Tugas", "- KESATU")
 _LEAD = re.compile(r"^(?:[-–•❖]\s*)?(?:\(?\d{1,2}\s*[.)]\s*|[a-z]\s*[.)]\s+|[IVX]{1,4}\s*[.)]\s+)?")
 _WORDS = re.compile(r"[A-Za-z]+")
+_ITEM = re.compile(r"^(?:\d{1,2}|[a-z])[.)]\s")
 _PASAL = re.compile(r"^pasal\s+(?P<n>\d{1,3})\b\s*[.:]?\s*(?P<rest>.*)$", re.I)
 _DATE = re.compile(r"^(?P<place>[A-Za-z][A-Za-z .'-]{1,40}),\s*(?:\d{1,2}\s+)?[A-Za-z]{3,10}\s+\d{4}\s*$")
 
@@ -93,6 +94,8 @@ def _separator(after: str) -> tuple[float, str]:
         return 1.0, s[1:].lstrip(" :.;\t")
     if not after[:1].isspace():
         return 0.0, s  # the word goes on ("KEDUANYA", "Tentangnya")
+    if _ITEM.match(s):
+        return 1.0, s  # an item follows the label ("Mengingat 1. Undang-Undang")
     return float(_conf()["score"]["no_separator"]), s
 
 
@@ -144,10 +147,10 @@ def _starts_with_office(s: str) -> bool:
 def _adjust(kind: str, word: str, score: float, rest: str, line: str) -> float:
     """Kind-specific evidence on top of the word match."""
     if kind == "title":
-        if len(line) > 200:
-            return 0.0
+        if len(line) > 200 or line.rstrip().endswith((";", ",")):
+            return 0.0  # a title is no list item or clause
         if not _is_upper(line.split()[0]):
-            return score * 0.5
+            return score * (0.9 if _starts_with_office(rest) and len(line) < 120 else 0.5)
         if rest and not (_starts_with_office(rest) or _is_upper(rest[:30]) or rest.upper().startswith("BERSAMA")):
             return score * 0.3
         return score
@@ -159,7 +162,7 @@ def _adjust(kind: str, word: str, score: float, rest: str, line: str) -> float:
         return score if _is_upper(line[:40]) and re.match(r"^\s*(KABUPATEN|KOTA|PROVINSI|DESA)\b", rest, re.I) else 0.0
     if kind == "diktum":
         if not _is_upper(line.split()[0]):
-            return score * 0.5
+            return score * (0.9 if _starts_with_office(rest) and len(line) < 120 else 0.5)
         return score
     if kind == "heading":
         return score if _is_upper(line) and len(rest) < 30 else 0.0
