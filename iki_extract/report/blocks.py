@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-UNCERTAIN = 0.6  # rows below this confidence count as still uncertain
+UNCERTAIN = 0.6  # rows with a confidence below this (and not reviewed) are still uncertain
 
 
 def connect(corpus: Path):
@@ -39,7 +39,7 @@ def decrees_per_place(con) -> pd.DataFrame:
     return con.execute(
         """SELECT COALESCE(kabupaten_kota, '(unknown)') AS kabupaten_kota,
                   COALESCE(kecamatan, '(unknown)') AS kecamatan, tahun,
-                  COUNT(*) AS decrees, SUM(n_indikator) AS indikator
+                  COUNT(*) AS decrees, CAST(SUM(n_indikator) AS BIGINT) AS indikator
            FROM decrees GROUP BY ALL ORDER BY 1, 2, 3"""
     ).df()
 
@@ -52,7 +52,8 @@ def kecamatan_list(con) -> pd.DataFrame:
                   COUNT(*) AS decrees,
                   string_agg(DISTINCT CAST(tahun AS VARCHAR), ', ' ORDER BY CAST(tahun AS VARCHAR))
                       AS years,
-                  SUM(n_indikator) AS indikator, string_agg(DISTINCT kind, ', ') AS kinds
+                  CAST(SUM(n_indikator) AS BIGINT) AS indikator,
+                  string_agg(DISTINCT kind, ', ') AS kinds
            FROM decrees GROUP BY ALL ORDER BY 1, 2"""
     ).df()
 
@@ -118,8 +119,9 @@ def quality(con) -> pd.DataFrame:
     corrected = "SUM(CASE WHEN corrected THEN 1 ELSE 0 END)" if "corrected" in cols else "0"
     not_rev = "AND NOT COALESCE(reviewed, false)" if "reviewed" in cols else ""
     q = f"""SELECT COUNT(*) AS rows, {reviewed} AS reviewed, {corrected} AS corrected,
-                   SUM(CASE WHEN COALESCE(confidence, 0) < {UNCERTAIN} {not_rev} THEN 1 ELSE 0 END)
+                   SUM(CASE WHEN confidence < {UNCERTAIN} {not_rev} THEN 1 ELSE 0 END)
                        AS uncertain,
+                   SUM(CASE WHEN confidence IS NULL THEN 1 ELSE 0 END) AS without_confidence,
                    SUM(CASE WHEN indikator_theme IS NULL THEN 1 ELSE 0 END) AS without_theme,
                    AVG(confidence) AS mean_confidence
             FROM indikator"""
@@ -135,8 +137,8 @@ def uncertain_rows(con, limit: int = 30) -> pd.DataFrame:
     not_rev = "AND NOT COALESCE(reviewed, false)" if "reviewed" in cols else ""
     return con.execute(
         f"""SELECT decree_id, jabatan_no, row_no, kecamatan, confidence, indikator
-            FROM indikator WHERE COALESCE(confidence, 0) < {UNCERTAIN} {not_rev}
-            ORDER BY COALESCE(confidence, 0), decree_id, jabatan_no, row_no LIMIT {int(limit)}"""
+            FROM indikator WHERE confidence < {UNCERTAIN} {not_rev}
+            ORDER BY confidence, decree_id, jabatan_no, row_no LIMIT {int(limit)}"""
     ).df()
 
 

@@ -6,7 +6,8 @@ decisions applied), so a reviewed target shows its current values and
 
 Confidence of a target:
 
-* indicator row: the row's ``confidence`` (empty -> 0);
+* indicator row: the row's ``confidence`` (empty: unknown, sorted as 0.5 — after
+  the rows known to be weak, before the confident ones);
 * jabatan block: ``jabatan_match_score`` / 100 (empty -> 0);
 * header: the lowest ``confidence_*`` column of the decree when the tables carry
   them, else the share of the key header fields that were read.
@@ -40,7 +41,7 @@ class Item:
     decree_id: str
     block: int
     row: int
-    confidence: float
+    confidence: float | None
     label: str
     kecamatan: str
     kabupaten_kota: str
@@ -112,7 +113,7 @@ class Tables:
                     r["decree_id"],
                     b,
                     n,
-                    _num(r.get("confidence")) or 0.0,
+                    _num(r.get("confidence")),
                     (r.get("indikator") or "(no indicator)")[:120],
                     kec,
                     kab,
@@ -159,7 +160,7 @@ class Tables:
                     1,
                 )
             )
-        out.sort(key=lambda i: (i.reviewed, i.confidence, i.decree_id, i.block, i.row))
+        out.sort(key=lambda i: (i.reviewed, _rank(i.confidence), i.decree_id, i.block, i.row))
         return out
 
     def values(self, decree_id: str, block: int, row: int) -> dict[str, str | None] | None:
@@ -195,6 +196,10 @@ class Tables:
             m &= frame["row_no"] == str(row)
         hit = frame[m]
         return {} if hit.empty else {k: _clean(v) for k, v in hit.iloc[0].to_dict().items()}
+
+
+def _rank(conf: float | None) -> float:
+    return 0.5 if conf is None else conf
 
 
 def _flag(v: object) -> bool:
