@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import ingest, pipeline
-from .errors import ExtractError
+from .errors import ExtractError, InputError, output_error
 from .ids import decree_id
 from .ingest.route import OcrSettings
 from .merge import MergeResult, merge_duplicates
 from .model import Decree
-from .progress import plural
+from .progress import one_line, plural
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,11 +58,11 @@ class FileResult:
 
     def line(self) -> str:
         """One log line for this file."""
-        name = self.path.name
+        name = one_line(self.path.name)
         if self.error is not None:
             return self.error
         if self.duplicate_of:
-            return f"{name}: same bytes as {self.duplicate_of}, skipped"
+            return f"{name}: same bytes as {one_line(self.duplicate_of)}, skipped"
         pages = f"{plural(self.pages, 'page')}, " if self.pages else ""
         if self.not_decree:
             return f"{name}: skipped (not a decree; {pages}{self.elapsed:.1f} s)"
@@ -126,9 +126,7 @@ class RunSummary:
     def line(self) -> str:
         """The one-line summary, e.g. ``12 files: 10 ok, 1 skipped (not a decree), ...``."""
         skipped = f"{self.not_decree} skipped (not a decree), " if self.not_decree else ""
-        merged = (
-            f" ({plural(self.duplicates, 'duplicate')} merged)" if self.duplicates else ""
-        )
+        merged = f" ({plural(self.duplicates, 'duplicate')} merged)" if self.duplicates else ""
         text = (
             f"{plural(self.files, 'file')}: {self.ok} ok, {skipped}{self.failed} failed; "
             f"{plural(self.decrees, 'decree')}{merged}, "
@@ -153,6 +151,8 @@ class Inputs:
 
     files: list[Path] = field(default_factory=list)
     unsupported: list[Path] = field(default_factory=list)
+    # symlinks met inside folders (also in ``files``): refused, never followed
+    symlinks: list[Path] = field(default_factory=list)
 
 
 def discover_inputs(paths: Paths) -> Inputs:
@@ -168,7 +168,7 @@ def discover_inputs(paths: Paths) -> Inputs:
     seen: set[Path] = set()
     found = Inputs()
     for p in _as_list(paths):
-        files, unsupported = _expand(Path(p))
+        files, unsupported = _expand(Path(p), found.symlinks)
         found.unsupported.extend(unsupported)
         for f in files:
             key = f.resolve()
@@ -189,16 +189,24 @@ def _as_list(paths: Paths) -> list[PathLike]:
     return list(paths)
 
 
-def _expand(path: Path) -> tuple[list[Path], list[Path]]:
+def _expand(path: Path, links: list[Path] | None = None) -> tuple[list[Path], list[Path]]:
     """``(inputs, unsupported files)`` of a path: itself, or a folder's files."""
     if not path.is_dir():
         return [path], []
     inputs: list[Path] = []
     unsupported: list[Path] = []
     for f in sorted(path.rglob("*")):
+        rel = f.relative_to(path)
+        if f.is_symlink():  # never followed: reported as a refused input
+            if not any(part.startswith(".") for part in rel.parts) and (
+                f.is_dir() or _is_input(rel)
+            ):
+                inputs.append(f)
+                if links is not None:
+                    links.append(f)
+            continue
         if not f.is_file():
             continue
-        rel = f.relative_to(path)
         if _is_input(rel):
             inputs.append(f)
         elif _is_unsupported(rel):
@@ -282,8 +290,7 @@ def is_not_decree(decrees: list[Decree]) -> bool:
     """True when nothing here is a decree: ``kind`` OTHER with no jabatan, no nomor
     and no diktum (a Keputusan on another subject, with its nomor, is kept as OTHER)."""
     return all(
-        d.kind == "OTHER" and not d.jabatan and not d.header.nomor and not d.diktum
-        for d in decrees
+        d.kind == "OTHER" and not d.jabatan and not d.header.nomor and not d.diktum for d in decrees
     )
 
 
@@ -362,11 +369,51 @@ def extract_to(
     ``on_start`` / ``on_file`` are called before / after each file (progress);
     ``inputs`` skips discovery when the caller already called :func:`discover_inputs`.
     """
-    from .export import write_decree_json, write_tables
-    from .run_files import run_files
+    from .export.json_out import DECREES_SUBDIR, remove_leftovers
 
     out = Path(out_dir)
+    try:
+        return _extract_to(
+            paths,
+            out,
+            password,
+            on_file,
+            on_start,
+            inputs,
+            ocr,
+            merge,
+            timeout,
+            max_memory_mb,
+            workers,
+        )
+    except OSError as exc:
+        err = output_error(exc, out)
+        if err is None:
+            raise
+        raise err from exc
+    finally:
+        remove_leftovers(out, out / DECREES_SUBDIR)
+
+
+def _extract_to(
+    paths: Paths,
+    out: Path,
+    password: str | None,
+    on_file: Callable[[FileResult], None] | None,
+    on_start: Callable[[Path], None] | None,
+    inputs: list[Path] | Inputs | None,
+    ocr: OcrSettings | None,
+    merge: bool,
+    timeout: float | None,
+    max_memory_mb: int | None,
+    workers: int,
+) -> RunSummary:
+    from .export import write_decree_json, write_tables
+    from .export.json_out import DECREES_SUBDIR, remove_leftovers
+    from .run_files import run_files
+
     out.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(out, out / DECREES_SUBDIR)
     found = inputs if inputs is not None else discover_inputs(paths)
     if not isinstance(found, Inputs):
         found = Inputs(files=list(found))
@@ -375,7 +422,8 @@ def extract_to(
     seen: dict[str, str] = {}
     start = time.perf_counter()
     _warm_up()
-    present = [p for p in found.files if p.exists()]
+    refused = set(found.symlinks)
+    present = [p for p in found.files if p.exists() and p not in refused]
     outcomes = run_files(
         present,
         password=password,
@@ -388,7 +436,8 @@ def extract_to(
         for path in found.files:
             if on_start is not None:
                 on_start(path)
-            outcome = next(outcomes)[1] if path.exists() else None
+            ready = path.exists() and path not in refused
+            outcome = next(outcomes)[1] if ready else None
             result = _run_one(path, outcome, out, seen, write_decree_json)
             summary.add(result)
             if result.ok and not result.duplicate_of:
@@ -451,7 +500,10 @@ def _run_one(
     """Record one file's isolated outcome: write its decree JSON, or keep its error line."""
     result = FileResult(path=path)
     if outcome is None:
-        result.error = f"{path}: no such file or folder"
+        if path.is_symlink():
+            result.error = str(InputError(path, "symlink not followed"))
+        else:
+            result.error = f"{one_line(str(path))}: no such file or folder"
         return result
     result.elapsed = outcome.elapsed
     if not outcome.ok:
@@ -469,6 +521,8 @@ def _run_one(
                     write_json(d, out)
         result.not_decree = is_not_decree(result.decrees)
     except ExtractError as exc:
+        if isinstance(exc.__cause__, OSError) and output_error(exc.__cause__, out):
+            raise exc.__cause__ from None  # the output cannot be written: stop the run
         result.error = str(exc)
         result.decrees = []
     return result

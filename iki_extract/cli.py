@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import __version__
-from .progress import BarOrLines, isatty, plural
+from .progress import BarOrLines, isatty, one_line, plural
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -138,6 +138,8 @@ def cmd_extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     if not found.files:
         parser.error("no input files found (supported: .txt, .md, .pdf, images)")
 
+    from .errors import OutputError
+
     reporter = _Reporter(len(found.files), quiet=args.quiet, stream=sys.stderr)
     try:
         summary = extract_to(
@@ -153,6 +155,10 @@ def cmd_extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
             max_memory_mb=args.max_memory or None,
             workers=args.workers or (os.cpu_count() or 1),
         )
+    except OutputError as exc:
+        reporter.close()
+        print(f"iki-extract extract: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     finally:
         reporter.close()
     print(summary.line())
@@ -184,14 +190,16 @@ class _Reporter(BarOrLines):
 
     def on_start(self, path: Path) -> None:
         if self.bar is not None:
-            self.bar.set_postfix_str(self.status(path.name))
+            self.bar.set_postfix_str(self.status(one_line(path.name)))
 
     def on_file(self, result: Any) -> None:
         self.done += 1
         self.pages += int(getattr(result, "pages", 0) or 0)
         if result.error is not None:
             self.write(result.error)
-        elif not self.quiet and self.bar is None:
+        for warning in getattr(result, "warnings", None) or []:
+            self.write(f"{one_line(result.path.name)}: warning: {warning}")
+        if result.error is None and not self.quiet and self.bar is None:
             self.write(f"[{self.done}/{self.total}] {result.line()}; {self.status()}")
         if self.bar is not None:
             self.bar.set_postfix_str(self.status(), refresh=False)
@@ -238,6 +246,7 @@ def _add_batch_parser(sub: Any) -> None:
 def cmd_batch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Run ``batch``: progress, one line per bad file, a final summary, exit 0/1/2."""
     from .batch import BatchError, BatchOptions, run_batch
+    from .errors import OutputError
 
     missing = [str(p) for p in args.sources if not p.exists()]
     if missing:
@@ -257,7 +266,7 @@ def cmd_batch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     )
     try:
         summary = run_batch(args.sources, args.out, options, stream=sys.stderr, quiet=args.quiet)
-    except BatchError as exc:
+    except (BatchError, OutputError) as exc:
         print(f"iki-extract batch: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(summary.line())

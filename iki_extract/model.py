@@ -121,6 +121,8 @@ class Document:
     pages: list[Page] = field(default_factory=list)
     sha256: str = ""
     origin: str = "text"
+    # reader notes on the whole file, e.g. "2 invalid UTF-8 byte sequences replaced"
+    warnings: list[str] = field(default_factory=list)
 
     def blocks(self) -> Iterator[Block]:
         for p in self.pages:

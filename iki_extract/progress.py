@@ -32,3 +32,13 @@ def isatty(stream: TextIO) -> bool:
 def plural(count: int, noun: str) -> str:
     """``"1 page"``, ``"2 pages"``, ``"0 errors"`` (English -s plural, as the log lines use)."""
     return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+_CONTROL_CHARS = {i: f"\\x{i:02x}" for i in [*range(0x20), 0x7F]}
+_CONTROL_CHARS.update({0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"})
+
+
+def one_line(text: str) -> str:
+    """``text`` with newlines and other control characters escaped (``a\\nb.txt``),
+    so a file name can never split a progress or error line."""
+    return str(text).translate(_CONTROL_CHARS)

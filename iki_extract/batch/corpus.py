@@ -38,6 +38,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from ..export import TABLE_NAMES, atomic_write, to_frames
+from ..export.csv_out import write_csv
 from ..export.json_out import DECREES_SUBDIR, atomic_write_text
 from ..export.tables import write_unmatched
 from ..model import Decree
@@ -211,9 +212,9 @@ def write_outputs(
         lambda tmp: corrections.to_parquet(tmp, index=False, engine="pyarrow"),
     )
     for name, frame in frames.items():
-        atomic_write(corpus / f"{name}.csv", lambda tmp, f=frame: f.to_csv(tmp, index=False))
+        atomic_write(corpus / f"{name}.csv", lambda tmp, f=frame: write_csv(f, tmp))
     write_unmatched(frames, corpus)
-    atomic_write(corpus / "errors.csv", lambda tmp: errors.to_csv(tmp, index=False))
+    atomic_write(corpus / "errors.csv", lambda tmp: write_csv(errors, tmp))
     atomic_write(
         corpus / "errors.parquet", lambda tmp: errors.to_parquet(tmp, index=False, engine="pyarrow")
     )

@@ -12,8 +12,13 @@ Rejected, each recorded as a :class:`Rejected` (it becomes a row of the
 * members with an absolute path, a drive letter or a ``..`` component;
 * symlink members, and symlinks met while walking a folder (never followed);
 * zip bombs: a member larger than ``max_member_bytes``, a compression ratio above
-  ``max_ratio`` (for members over 1 MiB), more than ``max_total_bytes`` expanded
-  from one top-level archive, nesting deeper than ``max_depth``;
+  ``max_ratio`` (for members over 1 MiB), nesting deeper than ``max_depth``; and
+  over a whole top-level archive (nested ones included): more than
+  ``max_total_bytes`` expanded, more than ``max_members`` members, or an overall
+  ratio (bytes expanded / archive size) above ``max_ratio`` once more than
+  ``ratio_min_bytes`` are expanded.  The archive-wide limits are checked on the
+  sizes the archive declares before anything is staged, and again on the bytes
+  actually read, so thousands of small members cannot add up to a bomb;
 * encrypted members without ``--password``, unreadable or corrupt archives.
 """
 
@@ -32,6 +37,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from .. import api, ingest
+from ..errors import output_error
 
 ZIP_SUFFIX = ".zip"
 _CHUNK = 1 << 20
@@ -46,6 +52,7 @@ class ZipLimits:
     max_total_bytes: int = 20 * 2**30
     max_ratio: float = 100.0
     ratio_min_bytes: int = 2**20
+    max_members: int = 10_000  # members of one archive, nested archives included
     max_depth: int = 5
     spool_bytes: int = 64 * 2**20  # nested zips larger than this are spooled to disk
 
@@ -120,6 +127,8 @@ class _Walker:
         self.limits = limits
         self.out = Discovery()
         self._tmp_no = 0
+        self._members = [limits.max_members]
+        self._archive_size = 0
 
     # -- file system ------------------------------------------------------------
 
@@ -140,10 +149,13 @@ class _Walker:
         files = {f: "input" for f in api.find_inputs(root)}
         for f in root.rglob("*"):
             rel = f.relative_to(root)
-            if f.suffix.lower() == ZIP_SUFFIX and not _hidden(rel) and (f.is_file()):
+            if f.is_symlink():
+                if not _hidden(rel) and (
+                    _wanted(rel) or f.is_dir() or f.suffix.lower() == ZIP_SUFFIX
+                ):
+                    files[f] = "input"  # refused below, never followed
+            elif f.suffix.lower() == ZIP_SUFFIX and not _hidden(rel) and (f.is_file()):
                 files[f] = "zip"
-            elif f.is_symlink() and _wanted(rel):
-                files[f] = "input"
         for f in sorted(files):
             name = f"{label}/{f.relative_to(root).as_posix()}"
             if self.exclude is not None and f.resolve().is_relative_to(self.exclude):
@@ -167,8 +179,16 @@ class _Walker:
 
     def zip_file(self, path: Path, name: str) -> None:
         try:
+            size = path.stat().st_size
+            allowed = self.limits.max_total_bytes
+            # the overall ratio: at most max_ratio x the archive's size (beyond a small floor)
+            allowed = min(
+                allowed, max(self.limits.ratio_min_bytes, int(size * self.limits.max_ratio))
+            )
             with open(path, "rb") as fh:
-                self.archive(fh, name, depth=1, budget=[self.limits.max_total_bytes])
+                self._members = [self.limits.max_members]
+                self._archive_size = size
+                self.archive(fh, name, depth=1, budget=[allowed])
         except OSError as exc:
             self.reject(name, type(exc).__name__, exc.strerror or str(exc))
 
@@ -183,7 +203,12 @@ class _Walker:
             self.reject(name, type(exc).__name__, f"cannot open archive: {exc}")
             return
         with zf:
-            for info in sorted(zf.infolist(), key=lambda i: i.filename):
+            infos = zf.infolist()
+            problem = self._archive_wide(infos, budget[0])
+            if problem:
+                self.reject(name, "ZipBomb", problem)
+                return
+            for info in sorted(infos, key=lambda i: i.filename):
                 if info.is_dir():
                     continue
                 member = f"{name}!{info.filename}"
@@ -201,6 +226,26 @@ class _Walker:
                     self.reject(member, exc.error_class, exc.message)
                 except (zipfile.BadZipFile, RuntimeError, OSError, EOFError, ValueError) as exc:
                     self.reject(member, type(exc).__name__, f"cannot read member: {exc}")
+
+    def _archive_wide(self, infos: list[zipfile.ZipInfo], budget: int) -> str | None:
+        """Why the whole archive is refused (declared sizes and count), or ``None``."""
+        members = [i for i in infos if not i.is_dir()]
+        self._members[0] -= len(members)
+        if self._members[0] < 0:
+            return f"more than {self.limits.max_members} members in one archive"
+        declared = 0  # what would be staged: members refused or skipped on their own do not count
+        for info in members:
+            try:
+                if _check_member(info, self.limits) is not None:
+                    declared += info.file_size
+            except UnsafeMember:
+                continue
+        if declared > budget:
+            if declared > self.limits.max_total_bytes:
+                return f"archive expands to {declared} bytes (limit {self.limits.max_total_bytes})"
+            ratio = declared / max(self._archive_size, 1)
+            return f"archive expands {ratio:.0f} times its size (limit {self.limits.max_ratio:g})"
+        return None
 
     def nested(
         self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, depth: int, budget: list[int]
@@ -223,11 +268,17 @@ class _Walker:
         self._tmp_no += 1
         tmp = self.staging / f"tmp-{os.getpid()}-{self._tmp_no}"
         try:
-            with open(tmp, "wb") as out:
-                sha, size = _copy_member(zf, info, out, self.password, self.limits, budget)
-            target = self.staging / sha[:2] / sha / _safe_basename(basename)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp, target)
+            try:
+                with open(tmp, "wb") as out:
+                    sha, size = _copy_member(zf, info, out, self.password, self.limits, budget)
+                target = self.staging / sha[:2] / sha / _safe_basename(basename)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(tmp, target)
+            except OSError as exc:  # the staging folder cannot be written: stop the run
+                err = output_error(exc, self.staging)
+                if err is not None:
+                    raise err from exc
+                raise
         finally:
             tmp.unlink(missing_ok=True)
         self.out.items.append(Item(name=name, path=target, sha256=sha, size=size, staged=True))

@@ -7,8 +7,15 @@ Tables:
   ``pages``, ``stage``/``error_class``/``error`` for a failure, ``elapsed``
   (wall s), ``cpu_s``, ``max_rss_kb`` and ``worker`` (which process did it), ``finished_at``.
 * ``sources``: every display name seen for a SHA-256 (``archive.zip!a/b.pdf``).
-* ``errors``: one row per bad input name: ``file``, ``sha256`` (NULL when refused
-  before hashing), ``stage``, ``error_class``, ``message``.
+* ``inputs``: the current state of every input name (``archive.zip!a/b.pdf``): the
+  content it holds now (``sha256``), or, when discovery refused it (unsafe or
+  encrypted member, symlink, zip bomb), the refusal's ``stage``/``error_class``/
+  ``message``.  Each run replaces the rows of every name it sees, so a member
+  that now opens (the right ``--password``) or a file that was fixed loses its
+  old error.
+* ``errors`` (a view): one row per (content hash, input name) failure still
+  standing: the refused inputs, and the inputs whose content is ``failed`` in
+  ``files``.  Two members with one name but different bytes are two rows.
 * ``runs``: one row per batch run (start, end, counts).
 
 Every file's result is committed on its own (WAL journal), so a killed run loses
@@ -47,12 +54,14 @@ CREATE TABLE IF NOT EXISTS sources (
     name TEXT NOT NULL,
     PRIMARY KEY (sha256, name)
 );
-CREATE TABLE IF NOT EXISTS errors (
-    file TEXT PRIMARY KEY,
-    sha256 TEXT,
+CREATE TABLE IF NOT EXISTS inputs (
+    name TEXT NOT NULL,
+    sha256 TEXT NOT NULL DEFAULT '',
+    seq INTEGER NOT NULL DEFAULT 0,
     stage TEXT,
     error_class TEXT,
-    message TEXT
+    message TEXT,
+    PRIMARY KEY (name, sha256, seq)
 );
 CREATE TABLE IF NOT EXISTS runs (
     run_id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -69,6 +78,17 @@ CREATE TABLE IF NOT EXISTS runs (
 """
 
 
+_ERRORS_VIEW = """
+CREATE VIEW IF NOT EXISTS errors AS
+    SELECT name AS file, NULL AS sha256, seq, stage, error_class, message
+    FROM inputs WHERE sha256 = ''
+    UNION ALL
+    SELECT i.name AS file, f.sha256, i.seq, f.stage, f.error_class, f.error AS message
+    FROM inputs AS i JOIN files AS f ON f.sha256 = i.sha256
+    WHERE f.status = 'failed';
+"""
+
+
 class Manifest:
     """A thin wrapper over the SQLite file; one connection, used by the driver only."""
 
@@ -78,7 +98,10 @@ class Manifest:
         self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(_SCHEMA)
+        kind = self.db.execute("SELECT type FROM sqlite_master WHERE name = 'errors'").fetchone()
+        if kind and kind[0] == "table":  # manifests of older versions kept an errors table
+            self.db.execute("DROP TABLE errors")
+        self.db.executescript(_SCHEMA + _ERRORS_VIEW)
 
     def close(self) -> None:
         self.db.close()
@@ -109,8 +132,10 @@ class Manifest:
         return out
 
     def errors(self) -> list[dict[str, Any]]:
+        """The failures still standing (the ``errors`` view), by file name then hash."""
         cur = self.db.execute(
-            "SELECT file, sha256, stage, error_class, message FROM errors ORDER BY file"
+            "SELECT file, sha256, stage, error_class, message FROM errors"
+            " ORDER BY file, sha256, seq"
         )
         cols = [c[0] for c in cur.description]
         return [dict(zip(cols, row)) for row in cur]
@@ -126,12 +151,31 @@ class Manifest:
         with self._tx():
             self.db.executemany("INSERT OR IGNORE INTO sources VALUES (?, ?)", list(pairs))
 
-    def add_rejections(self, rows: Iterable[tuple[str, str, str, str]]) -> None:
-        """Record inputs refused before extraction: ``(file, stage, error_class, message)``."""
+    def set_inputs(
+        self,
+        found: Iterable[tuple[str, str]],
+        refused: Iterable[tuple[str, str, str, str]],
+    ) -> None:
+        """Replace the state of every name seen by this run's discovery.
+
+        ``found``: ``(name, sha256)``; ``refused``: ``(name, stage, error_class,
+        message)``.  Names not seen by this run keep their rows.
+        """
+        found, refused = list(found), list(refused)
+        seq: dict[str, int] = {}
+        rows = [(name, sha, 0, None, None, None) for name, sha in found]
+        for name, stage, error_class, message in refused:
+            seq[name] = seq.get(name, 0) + 1  # one name refused twice (duplicate members)
+            rows.append((name, "", seq[name], stage, error_class, message))
         with self._tx():
             self.db.executemany(
-                "INSERT OR REPLACE INTO errors VALUES (?, NULL, ?, ?, ?)", list(rows)
+                "DELETE FROM inputs WHERE name = ?", [(n,) for n in {r[0] for r in rows}]
             )
+            self.db.executemany("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+    def add_rejections(self, rows: Iterable[tuple[str, str, str, str]]) -> None:
+        """Record inputs refused before extraction: ``(file, stage, error_class, message)``."""
+        self.set_inputs([], rows)
 
     def record(self, result: dict[str, Any], names: list[str]) -> None:
         """Store one file's result (and its ``errors`` rows) in one transaction."""
@@ -159,21 +203,6 @@ class Manifest:
                 f" VALUES ({', '.join('?' * len(row))})",
                 tuple(row.values()),
             )
-            self.db.execute("DELETE FROM errors WHERE sha256 = ?", (sha,))
-            if not ok:
-                self.db.executemany(
-                    "INSERT OR REPLACE INTO errors VALUES (?, ?, ?, ?, ?)",
-                    [
-                        (
-                            n,
-                            sha,
-                            result.get("stage"),
-                            result.get("error_class"),
-                            result.get("error"),
-                        )
-                        for n in names
-                    ],
-                )
 
     def start_run(self, executor: str, workers: int) -> int:
         with self._tx():

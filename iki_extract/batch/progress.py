@@ -7,7 +7,7 @@ import threading
 import time
 from typing import Any, TextIO
 
-from ..progress import BarOrLines, isatty, plural
+from ..progress import BarOrLines, isatty, one_line, plural
 
 _BAR_FORMAT = "{l_bar}{bar}| {n_fmt}/{total_fmt} files [{elapsed}<{remaining}{postfix}]"
 
@@ -82,6 +82,7 @@ class Progress(BarOrLines):
         return f"{plural(self.pages, 'page')}, {self.pages_per_s:.1f} pages/s, {self.failed} failed"
 
     def update(self, name: str, result: dict[str, Any]) -> None:
+        name = one_line(name)
         self.done += 1
         self.pages += int(result.get("pages") or 0)
         ok = bool(result.get("ok"))

@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..errors import OutputError, output_error
+from ..export.json_out import DECREES_SUBDIR, remove_leftovers
 from ..progress import plural
-from .corpus import CorpusStats, build_corpus, decree_json_path, with_sources, write_decree_dict
+from .corpus import (
+    DUPLICATES_SUBDIR,
+    PARQUET_SUBDIR,
+    CorpusStats,
+    build_corpus,
+    decree_json_path,
+    with_sources,
+    write_decree_dict,
+)
 from .dedupe import DEFAULT_THRESHOLD
 from .discover import ZipLimits, clear_staging, discover
 from .executors import Task, default_workers, run_tasks
@@ -96,16 +107,55 @@ def run_batch(
     done contents are skipped, and the tables are rebuilt from the manifest at the
     end (also after Ctrl-C, before ``KeyboardInterrupt`` is re-raised).
     """
-    opts = options or BatchOptions()
     out = Path(corpus)
+    try:
+        return _run_batch(sources, out, options or BatchOptions(), stream, quiet, on_result)
+    except OSError as exc:
+        err = output_error(exc, out)
+        if err is None:
+            raise
+        raise err from exc
+    except sqlite3.OperationalError as exc:  # read-only folder, full disk under the manifest
+        raise OutputError(out / MANIFEST_NAME, " ".join(str(exc).split())) from exc
+
+
+def _run_batch(
+    sources: Iterable[str | Path],
+    out: Path,
+    opts: BatchOptions,
+    stream: TextIO | None,
+    quiet: bool,
+    on_result: Callable[[Task, dict[str, Any]], None] | None,
+) -> BatchSummary:
     out.mkdir(parents=True, exist_ok=True)
     summary = BatchSummary(out_dir=out)
     start = time.perf_counter()
     with _lock(out), Manifest(out / MANIFEST_NAME) as manifest:
-        progress = Progress(0, stream=stream, quiet=quiet)
-        progress.phase("discovering inputs")
-        staging = out / STAGING
-        clear_staging(staging)
+        try:
+            return _run_locked(
+                sources, out, opts, stream, quiet, on_result, manifest, summary, start
+            )
+        finally:
+            clear_staging(out / STAGING)  # on every exit path (full disk, Ctrl-C, a bug)
+
+
+def _run_locked(
+    sources: Iterable[str | Path],
+    out: Path,
+    opts: BatchOptions,
+    stream: TextIO | None,
+    quiet: bool,
+    on_result: Callable[[Task, dict[str, Any]], None] | None,
+    manifest: Manifest,
+    summary: BatchSummary,
+    start: float,
+) -> BatchSummary:
+    progress = Progress(0, stream=stream, quiet=quiet)
+    progress.phase("discovering inputs")
+    staging = out / STAGING
+    clear_staging(staging)
+    remove_leftovers(out, out / DECREES_SUBDIR, out / DUPLICATES_SUBDIR, out / PARQUET_SUBDIR)
+    try:
         found = discover(
             [Path(s) for s in sources],
             staging,
@@ -113,53 +163,59 @@ def run_batch(
             limits=opts.limits,
             exclude=out,
         )
-        manifest.add_sources((i.sha256, i.name) for i in found.items)
-        manifest.add_rejections((r.name, r.stage, r.error_class, r.message) for r in found.rejected)
-        names = manifest.names()
-        tasks = _tasks(found.items, manifest, out, summary)
-        summary.rejected = len(found.rejected)
-        executor = "dask" if opts.scheduler else opts.executor
-        workers = opts.workers or default_workers()
-        run_id = manifest.start_run(executor, workers)
-        progress.phase(
-            f"{plural(len(found.items), 'input')}, {len(tasks)} to extract; "
-            f"starting {plural(workers, 'worker')}",
-            total=len(tasks),
+    except BaseException:
+        progress.close()
+        raise
+    manifest.add_sources((i.sha256, i.name) for i in found.items)
+    manifest.set_inputs(
+        ((i.name, i.sha256) for i in found.items),
+        ((r.name, r.stage, r.error_class, r.message) for r in found.rejected),
+    )
+    names = manifest.names()
+    tasks = _tasks(found.items, manifest, out, summary)
+    summary.rejected = len(found.rejected)
+    executor = "dask" if opts.scheduler else opts.executor
+    workers = opts.workers or default_workers()
+    run_id = manifest.start_run(executor, workers)
+    progress.phase(
+        f"{plural(len(found.items), 'input')}, {len(tasks)} to extract; "
+        f"starting {plural(workers, 'worker')}",
+        total=len(tasks),
+    )
+    t0 = time.perf_counter()
+    try:
+        results = run_tasks(
+            tasks,
+            executor=executor,
+            workers=workers,
+            scheduler=opts.scheduler,
+            password=opts.password,
+            timeout=opts.timeout,
+            max_memory_mb=opts.max_memory_mb,
         )
-        t0 = time.perf_counter()
-        try:
-            results = run_tasks(
-                tasks,
-                executor=executor,
-                workers=workers,
-                scheduler=opts.scheduler,
-                password=opts.password,
-                timeout=opts.timeout,
-                max_memory_mb=opts.max_memory_mb,
-            )
-            for task, result in results:
-                _store(out, manifest, result, names.get(task.sha256) or [task.name])
-                _count(summary, result)
-                progress.update(task.name, result)
-                if on_result is not None:
-                    on_result(task, result)
-        except KeyboardInterrupt:
-            summary.interrupted = True
-            raise
-        finally:
-            summary.extract_elapsed = time.perf_counter() - t0
-            progress.close()
-            summary.corpus = build_corpus(out, manifest, threshold=opts.dedupe_threshold)
-            manifest.end_run(
-                run_id,
-                tasks=summary.tasks,
-                ok=summary.ok,
-                failed=summary.failed,
-                pages=summary.pages,
-                interrupted=int(summary.interrupted),
-            )
-            clear_staging(staging)
-            summary.elapsed = time.perf_counter() - start
+        for task, result in results:
+            _store(out, manifest, result, names.get(task.sha256) or [task.name])
+            _count(summary, result)
+            progress.update(task.name, result)
+            if on_result is not None:
+                on_result(task, result)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        raise
+    finally:
+        summary.extract_elapsed = time.perf_counter() - t0
+        progress.close()
+        summary.corpus = build_corpus(out, manifest, threshold=opts.dedupe_threshold)
+        manifest.end_run(
+            run_id,
+            tasks=summary.tasks,
+            ok=summary.ok,
+            failed=summary.failed,
+            pages=summary.pages,
+            interrupted=int(summary.interrupted),
+        )
+        clear_staging(staging)
+        summary.elapsed = time.perf_counter() - start
     return summary
 
 

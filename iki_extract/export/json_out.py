@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -59,3 +61,29 @@ def write_decree_json(decree: Decree, out_dir: Path) -> Path:
         raise ValueError("decree has no decree_id; assign one with iki_extract.ids.decree_id")
     target = Path(out_dir) / DECREES_SUBDIR / f"{decree.decree_id}.json"
     return atomic_write_text(target, decree_json(decree))
+
+
+# what an interrupted run can leave behind: atomic_path's ".<name>.<random>.tmp", the
+# DuckDB file being built (".corpus.duckdb.<random>" and its ".wal"), a Parquet table
+# folder being built (".<table>.<random>") or swapped out (".<table>.old")
+_LEFTOVER = re.compile(
+    r"^\.(?:.+\.[A-Za-z0-9_]{8}\.tmp|corpus\.duckdb\.[A-Za-z0-9_]{8}(?:\.wal)?|"
+    r"(?:decrees|jabatan|indikator|mengingat)\.(?:[A-Za-z0-9_]{8}|old))$"
+)
+
+
+def remove_leftovers(*folders: Path) -> list[Path]:
+    """Remove the temporary files and folders a killed or failed run left in ``folders``."""
+    removed = []
+    for folder in folders:
+        if not Path(folder).is_dir():
+            continue
+        for entry in Path(folder).iterdir():
+            if not _LEFTOVER.match(entry.name) or entry.is_symlink():
+                continue
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            removed.append(entry)
+    return removed

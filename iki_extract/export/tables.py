@@ -297,7 +297,9 @@ def _frame(name: str, rows: list[Row]) -> pd.DataFrame:
 
 
 def _csv_writer(frame: pd.DataFrame) -> Callable[[Path], None]:
-    return lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8")
+    from .csv_out import write_csv
+
+    return lambda tmp: write_csv(frame, tmp)
 
 
 def _parquet_writer(frame: pd.DataFrame) -> Callable[[Path], None]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..model import Document
 from .cleanup import clean_document
+from .decode import decode_bytes
 from .office import OFFICE_SUFFIXES, read_office
 from .route import OcrSettings, read_image_file, read_pdf_routed
 
@@ -29,7 +30,6 @@ BINARY_THRESHOLD = 0.10  # share of control / undecodable characters that marks 
 
 # C0/C1 control characters other than the white space a text file may hold.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
-_FALLBACK_ENCODINGS = ("utf-8", "cp1252", "latin-1")
 
 
 def read(
@@ -78,7 +78,8 @@ def read(
 
 
 def decode_text(data: bytes, path: Path | str = "<bytes>") -> str:
-    """Decode a text file's bytes: UTF-8 (BOM allowed), else cp1252, else latin-1.
+    """Decode a text file's bytes (:func:`iki_extract.ingest.decode.decode_bytes`:
+    UTF-8 first, bad bytes replaced; cp1252 only when clearly not UTF-8).
 
     Raises :class:`InputError` ("binary data in a text file") when the bytes hold
     NUL bytes or more than 10 % control / undecodable characters, and ("empty
@@ -86,7 +87,7 @@ def decode_text(data: bytes, path: Path | str = "<bytes>") -> str:
     """
     if b"\x00" in data:
         raise InputError(path, "binary data in a text file")
-    text = _decode(data)
+    text = decode_bytes(data).text
     if text and len(_CONTROL.findall(text)) / len(text) > BINARY_THRESHOLD:
         raise InputError(path, "binary data in a text file")
     if not text.strip():
@@ -122,17 +123,6 @@ def _read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise InputError(path, f"cannot read file: {exc.strerror or exc}") from exc
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    for encoding in _FALLBACK_ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
 
 
 def _read_text(path: Path, data: bytes) -> Document:

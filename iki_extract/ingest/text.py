@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ..model import Cell, Document, Page, Table, TextLine
+from .decode import decode_bytes
 
 _BOLD = re.compile(r"\*\*|__")
 _ITALIC = re.compile(r"(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
@@ -324,22 +325,13 @@ def parse_text(text: str) -> list[TextLine | Table]:
 
 def read_text(path: Path, data: bytes) -> Document:
     """Read a ``.txt``/``.md`` decree into a one-page :class:`Document`."""
-    text = _decode(data)
-    page = Page(number=1, blocks=list(parse_text(text)), origin="text")
+    decoded = decode_bytes(data)
+    page = Page(number=1, blocks=list(parse_text(decoded.text)), origin="text")
     for b in page.blocks:
         b.page = 1
         if isinstance(b, Table):
             for c in b.cells:
                 c.page = 1
-    return Document(source_file=path.name, pages=[page], origin="text")
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    for enc in ("utf-8", "cp1252"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+    doc = Document(source_file=path.name, pages=[page], origin="text")
+    doc.warnings.extend(decoded.warnings)
+    return doc
