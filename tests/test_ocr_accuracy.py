@@ -78,7 +78,8 @@ def test_awkward_scans_never_stop_a_run(tmp_path, capsys):
                               "Members discussed the spring planting schedule."]):
         text.text((150, 200 + 60 * i), line, fill=0, font_size=36)
     page.save(src / "english.png", dpi=(200, 200))
-    code = main(["extract", str(src), "-o", str(tmp_path / "out"), "--quiet", "--keep-duplicates"])
+    code = main(["extract", str(src), "-o", str(tmp_path / "out"), "--quiet", "--keep-duplicates",
+                 "--timeout", "3600"])  # about awkward pages, not time limits (a busy machine)
     captured = capsys.readouterr()
     err = captured.err
     assert code == 1  # the bomb failed, with a one-line reason naming the file
