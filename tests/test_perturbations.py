@@ -41,9 +41,7 @@ _TABLES = "indicator tables with an extra column lose rows (issue 10, i10b: tabl
 XFAIL: dict[tuple[str, str | None], str] = {
     ("spaced_labels", None): "spaced-letter labels are not matched (issue 10 item 1, i10a: label matchers)",
     ("labels_in_table", None): "labels in a borderless table are invisible to layout (issue 10 item 3, i10a)",
-    ("title_case", "001"): _GATE,
     ("title_case", "003"): _GATE,
-    ("nomor_no_colon", "001"): _GATE,
     ("nomor_no_colon", "003"): _GATE,
     ("extra_column_target", "001"): _TABLES,
     ("extra_column_target", "003"): _TABLES,

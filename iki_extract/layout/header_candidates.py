@@ -45,6 +45,9 @@ def config() -> dict[str, Any]:
 
 
 def _words_re(words: Iterable[str]) -> re.Pattern[str]:
+    words = [w for w in words if w]
+    if not words:
+        return re.compile(r"(?!)")  # matches nothing
     alt = "|".join(
         re.escape(w).replace(r"\ ", r"[\s-]*") for w in sorted(words, key=len, reverse=True)
     )
