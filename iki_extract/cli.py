@@ -65,7 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ext.set_defaults(func=cmd_extract)
 
-    ev = sub.add_parser("eval", help="score predicted decrees against gold decrees")
+    ev = sub.add_parser(
+        "eval",
+        help="score predicted decrees against gold decrees",
+        description=(
+            "Score PRED_DIR (the OUT of `extract`) against GOLD_DIR/*.gold.json. When the "
+            "input held several renderings of one gold decree (.txt, .pdf, scan), extract "
+            "with --keep-duplicates so that each rendering is scored."
+        ),
+    )
     ev.add_argument("gold_dir", type=Path, metavar="GOLD_DIR")
     ev.add_argument("pred_dir", type=Path, metavar="PRED_DIR")
     ev.add_argument("--json", action="store_true", help="print the report as JSON")
