@@ -274,10 +274,14 @@ def test_encrypted_pdf():
     c.showPage()
     c.save()
     data = buf.getvalue()
-    for pw in (None, "salah"):
+    expected = {
+        None: "encrypted PDF: password required (use --password)",
+        "salah": "encrypted PDF: wrong password (the --password given does not open it)",
+    }
+    for pw, reason in expected.items():
         with pytest.raises(InputError) as err:
             read_pdf(Path("enc.pdf"), data, password=pw)
-        assert err.value.reason == "encrypted PDF: password required (use --password)"
+        assert err.value.reason == reason
         assert err.value.stage == "ingest"
     doc = read_pdf(Path("enc.pdf"), data, password="rahasia")
     assert _texts(doc.pages[0]) == ["Isi rahasia kecamatan"]
