@@ -309,6 +309,9 @@ def _add_analyst_parsers(sub: Any) -> None:
         "--token", default=None, help="access token for other hosts (generated if needed)"
     )
     rev.add_argument("--reviewer", default=None, help="your name in the decisions")
+    rev.add_argument(
+        "--no-ocr", action="store_true", help="do not OCR scanned pages to outline the row's cells"
+    )
     rev.set_defaults(func=cmd_review)
 
     rep = sub.add_parser(
@@ -344,6 +347,7 @@ def cmd_review(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
             port=args.port,
             token=args.token,
             reviewer=reviewer,
+            ocr=not args.no_ocr,
         )
     )
     return EXIT_OK

@@ -55,6 +55,7 @@ class ReviewConfig:
     token: str | None = None  # required from other hosts; generated when binding elsewhere
     reviewer: str = "reviewer"
     rebuild: bool = True  # rebuild the corpus tables after each decision
+    ocr: bool = True  # OCR a scanned page on demand to find the row's cells on it
 
 
 def is_loopback(host: str | None) -> bool:
@@ -170,7 +171,7 @@ class ReviewApp:
         kind = self.index.kind(decree_id)
         boxes, size, lines = [], None, []
         if kind == "pdf" and page:
-            doc = self.index.document(decree_id)
+            doc = self.index.page_document(decree_id, page, ocr=self.config.ocr)
             boxes = cell_boxes(doc, page, values) if block and row else []
             size = page_size(doc, page)
         elif kind == "text":

@@ -78,6 +78,20 @@ class SourceIndex:
         with self._lock:
             return _read(p)
 
+    def page_document(self, decree_id: str, page: int, *, ocr: bool = True) -> Document | None:
+        """The document whose ``page`` has positioned cells: the text layer, or for a
+        scanned page that one page OCR'd on demand (cached)."""
+        doc = self.document(decree_id)
+        pg = next((x for x in doc.pages if x.number == page), None) if doc else None
+        if pg is not None and pg.origin != "image" and pg.blocks:
+            return doc
+        p = self.path_of(decree_id)
+        if not ocr or p is None or self.kind(decree_id) != "pdf":
+            return doc
+        with self._lock:
+            ocr_page = _ocr_page(p, page)
+        return Document(source_file=p.name, pages=[ocr_page], origin="ocr") if ocr_page else doc
+
     def page_png(self, decree_id: str, page: int, scale: float = 1.5) -> tuple[bytes, float, float]:
         """The page rendered with pypdfium2: (PNG bytes, page width, page height) in points."""
         p = self.path_of(decree_id)
@@ -103,6 +117,18 @@ def _read(path: Path) -> Document | None:
     except Exception as exc:  # noqa: BLE001 - a source we cannot read just shows no boxes
         log.info("cannot read %s for review: %s", path.name, exc)
         return None
+
+
+@lru_cache(maxsize=16)
+def _ocr_page(path: Path, page: int):
+    from ..ingest.ocr import ocr_pdf_pages
+
+    try:
+        pages = ocr_pdf_pages(path, path.read_bytes(), [page], dpi=300, password=None, lang="ind")
+    except Exception as exc:  # noqa: BLE001 - no OCR (no tesseract, bad page): no boxes
+        log.info("cannot OCR %s page %s for review: %s", path.name, page, exc)
+        return None
+    return pages.get(page)
 
 
 @lru_cache(maxsize=32)
