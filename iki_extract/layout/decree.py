@@ -289,15 +289,29 @@ def merge_bindings(decrees: list[Decree]) -> list[Decree]:
     return out
 
 
+def _bare_lampiran(blocks: list[Block], source_file: str) -> Decree:
+    """A document the grammar finds no decree part in: a Lampiran or IKI matrix on its
+    own (a workbook, a loose table) still yields its jabatan blocks; else kind OTHER."""
+    jabatan = dedupe_blocks(
+        matrix_blocks(blocks, 0, len(blocks)) + [_to_jabatan(rb) for rb in read_blocks(blocks, 0, len(blocks))]
+    )
+    d = Decree(kind="OTHER", source_file=source_file, jabatan=jabatan)
+    d.pages = sorted({b.page for b in blocks if b.page})
+    if jabatan:
+        first = [normalise(_text(b)) for b in blocks[:40] if _text(b).strip()]
+        rest = [normalise(_text(b)) for b in blocks if _text(b).strip()]
+        d.header = parse_header(first, first, first, body=rest)
+        d.kind = _kind(d.header.tentang, first[:8])
+    return d
+
+
 def read_document(doc: Document) -> list[Decree]:
     """All decrees of a document, in document order."""
     blocks = pull_centred_labels(expand_label_tables([b for page in doc.pages for b in page.blocks]))
     cover_ids, parts, labels = split_decrees(blocks)
     cover = [normalise(_text(blocks[i])) for i in cover_ids if _text(blocks[i])]
     if not parts:
-        d = Decree(kind="OTHER", source_file=doc.source_file)
-        d.pages = sorted({b.page for b in blocks if b.page})
-        return [d]
+        return [_bare_lampiran(blocks, doc.source_file)]
     decrees = [read_decree(blocks, p, cover if n == 0 else [], labels, doc.source_file) for n, p in enumerate(parts)]
     decrees = [d for d in decrees if d.header.nomor or d.jabatan or d.menimbang or d.diktum or len(decrees) == 1]
     return merge_bindings(decrees) or decrees[:1]
