@@ -364,3 +364,41 @@ def prepare(
             norm = rotate_grey(norm, skew)
             binary = binarise(norm)
     return PreparedPage(grey=norm, binary=binary, rotation=rotation, skew=skew)
+
+
+SPECK_SIZE = 0.4  # × median glyph height: a smaller blob is a dot or a speck
+SPECK_REACH = 0.6  # × median glyph height: a dot this close to a glyph is punctuation
+
+
+def drop_specks(grey: np.ndarray, ink: np.ndarray) -> np.ndarray:
+    """Paint out isolated specks: blobs far smaller than a glyph with no glyph nearby.
+
+    A full stop or the dot of an "i" sits beside a letter and is kept; dust,
+    grain and salt-and-pepper noise between words and in empty cells go.
+    ``ink`` is the binarised ``grey`` (ink = 255); returns a cleaned copy.
+    """
+    import cv2
+
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n <= 2:
+        return grey
+    sizes = np.maximum(stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT])
+    glyphs = stats[1:, cv2.CC_STAT_HEIGHT][stats[1:, cv2.CC_STAT_AREA] >= 20]
+    if len(glyphs) == 0:
+        return grey
+    hg = float(np.median(glyphs))
+    small = np.zeros(n, bool)
+    small[1:] = sizes < SPECK_SIZE * hg
+    if not small.any():
+        return grey
+    big_mask = ((labels > 0) & ~small[labels]).astype(np.uint8)
+    reach = max(3, int(SPECK_REACH * hg))
+    near = cv2.dilate(big_mask, np.ones((reach, reach * 2 + 1), np.uint8))
+    touched = np.zeros(n, bool)
+    touched[np.unique(labels[(near > 0) & small[labels]])] = True
+    drop = small & ~touched
+    if not drop.any():
+        return grey
+    out = grey.copy()
+    out[drop[labels]] = 255
+    return out

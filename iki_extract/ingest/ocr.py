@@ -29,13 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from PIL import Image
 
 from ..errors import InputError
 from ..model import Block, Document, Page, Table, TextLine
 from . import image_prep
 from .image_prep import TESSERACT_MISSING, PreparedPage, _lang_missing
+from .ocr_cells import blank_grids, cell_crop_box, read_grid_cells
+from .ocr_engine import PageReader
 from .ocr_tables import (
     assign_words,
     erase_rules,
@@ -76,6 +77,7 @@ class OcrSettings:
     timeout: int = TESSERACT_TIMEOUT
     reocr_cells: bool = True  # re-read poorly read cells alone with --psm 6
     reocr_below: float = 0.6  # mean word confidence that triggers a cell re-read
+    cell_ocr: bool = True  # read every table cell on its own crop (ocr_cells)
     fix_orientation: bool = True
     deskew: bool = True
 
@@ -135,50 +137,38 @@ def _tesseract_error(
 
 
 def _ocr_words(
-    img: Image.Image,
+    img: Image.Image | PageReader,
     settings: OcrSettings,
     *,
     psm: int | None = None,
-    offset: tuple[float, float] = (0.0, 0.0),
+    rect: tuple[int, int, int, int] | None = None,
     timeout: int | None = None,
     path: Path | str = "<image>",
     what: str = "page",
 ) -> list[dict[str, Any]]:
-    """Tesseract's words on ``img`` as dicts (x0, top, x1, bottom in pixels, conf 0–1)."""
+    """Tesseract's words on ``img`` (or ``rect`` of it) as dicts (pixels, conf 0–1)."""
     import pytesseract
 
-    limit_threads()
-    config = f"--oem {settings.oem} --psm {psm or settings.psm}"
+    reader = (
+        img
+        if isinstance(img, PageReader)
+        else PageReader(img, lang=settings.lang, oem=settings.oem)
+    )
     try:
-        data = pytesseract.image_to_data(
-            img,
-            lang=settings.lang,
-            config=config,
-            output_type=pytesseract.Output.DICT,
-            timeout=timeout or settings.timeout,
-        )
+        raw = reader.words(psm=psm or settings.psm, rect=rect, timeout=timeout or settings.timeout)
     except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, RuntimeError) as exc:
         raise _tesseract_error(path, exc, settings.lang, what, timeout or settings.timeout) from exc
-    dx, dy = offset
+    return clean_words(raw)
+
+
+def clean_words(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop ruling-line debris and specks; fix ``Σ`` and ``x 100%`` slips."""
     words: list[dict[str, Any]] = []
-    for i, text in enumerate(data.get("text", [])):
-        text = (text or "").strip()
-        conf = float(data["conf"][i])
-        if not text or conf < 0:
-            continue
-        if _BAR.match(text) or (_RULE_DEBRIS.match(text) and conf < 60):
+    for w in raw:
+        text = w["text"]
+        if _BAR.match(text) or (_RULE_DEBRIS.match(text) and w["conf"] < 0.6):
             continue  # remains of a ruling line
-        x, y, w, h = (data[k][i] for k in ("left", "top", "width", "height"))
-        words.append(
-            {
-                "text": fix_ocr_text(text),
-                "x0": float(x) + dx,
-                "top": float(y) + dy,
-                "x1": float(x + w) + dx,
-                "bottom": float(y + h) + dy,
-                "conf": max(0.0, min(1.0, conf / 100.0)),
-            }
-        )
+        words.append({**w, "text": fix_ocr_text(text)})
     return _drop_specks(words)
 
 
@@ -236,26 +226,41 @@ def ocr_prepared(
         return Page(number=page_no, blocks=[], width=width, height=height, origin="ocr")
     grids = find_grids(prep.binary, dpi)
     clean = erase_rules(prep.grey, prep.binary, dpi) if grids else prep.grey
-    words = _ocr_words(Image.fromarray(clean), settings, path=path, what=f"page {page_no}")
-    per_cell, free = assign_words(grids, words)
-
-    def reocr(box: tuple[float, float, float, float]) -> list[dict[str, Any]]:
-        pad = max(3, int(dpi / 60))
-        x0, y0 = int(box[0]) + pad, int(box[1]) + pad
-        x1, y1 = int(box[2]) - pad, int(box[3]) - pad
-        if x1 - x0 < 8 or y1 - y0 < 8:
-            return []
-        crop = np.full((y1 - y0 + 2 * pad, x1 - x0 + 2 * pad), 255, np.uint8)
-        crop[pad:-pad, pad:-pad] = clean[y0:y1, x0:x1]
-        return _ocr_words(
-            Image.fromarray(crop),
+    clean = image_prep.drop_specks(clean, image_prep.binarise(clean))
+    clean_fn = clean_words
+    if grids and settings.cell_ocr:
+        outside = blank_grids(clean, grids)
+        words = _ocr_words(
+            PageReader(outside, lang=settings.lang, oem=settings.oem),
             settings,
-            psm=6,
-            offset=(x0 - pad, y0 - pad),
-            timeout=CELL_TIMEOUT,
             path=path,
             what=f"page {page_no}",
         )
+        free = [w for w in words if not any(_inside(w, g.bbox) for g in grids)]
+        per_cell = {
+            gi: read_grid_cells(clean, g, dpi, lang=settings.lang, oem=settings.oem, clean=clean_fn)
+            for gi, g in enumerate(grids)
+        }
+        reocr = None
+    else:
+        reader = PageReader(clean, lang=settings.lang, oem=settings.oem)
+        words = _ocr_words(reader, settings, path=path, what=f"page {page_no}")
+        per_cell, free = assign_words(grids, words)
+        h_img, w_img = clean.shape
+
+        def reocr(box: tuple[float, float, float, float]) -> list[dict[str, Any]]:
+            crop = cell_crop_box(box, (h_img, w_img), dpi)
+            if crop is None:
+                return []
+            return _ocr_words(
+                reader,
+                settings,
+                psm=6,
+                rect=crop,
+                timeout=CELL_TIMEOUT,
+                path=path,
+                what=f"page {page_no}",
+            )
 
     blocks: list[Block] = []
     for gi, g in enumerate(grids):
@@ -308,7 +313,9 @@ def ocr_page(
     settings = settings or OcrSettings(lang=lang)
     # Most pages are upright: read first, and ask Tesseract's orientation detection
     # (about half a second a page) only when the page did not read well.
-    prep = image_prep.prepare(img, fix_orientation=False, deskew=settings.deskew, lang=settings.lang)
+    prep = image_prep.prepare(
+        img, fix_orientation=False, deskew=settings.deskew, lang=settings.lang
+    )
     page = ocr_prepared(prep, page_no, dpi=dpi, settings=settings, path=path)
     if not settings.fix_orientation or prep.blank or _reads_upright(page):
         return page
@@ -318,6 +325,11 @@ def ocr_page(
     if not turned.rotation:
         return page
     return ocr_prepared(turned, page_no, dpi=dpi, settings=settings, path=path)
+
+
+def _inside(w: dict[str, Any], box: tuple[float, float, float, float]) -> bool:
+    cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
 def _reads_upright(page: Page) -> bool:
