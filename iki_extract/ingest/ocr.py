@@ -36,7 +36,9 @@ from ..model import Block, Document, Page, Table, TextLine
 from . import image_prep
 from .image_prep import TESSERACT_MISSING, PreparedPage, _lang_missing
 from .ocr_cells import blank_grids, cell_crop_box, read_grid_cells
+from .ocr_correct import correct_words, fix_formula_lines
 from .ocr_engine import PageReader
+from .ocr_lexicon import DocLexicon
 from .ocr_tables import (
     assign_words,
     erase_rules,
@@ -78,6 +80,7 @@ class OcrSettings:
     reocr_cells: bool = True  # re-read poorly read cells alone with --psm 6
     reocr_below: float = 0.6  # mean word confidence that triggers a cell re-read
     cell_ocr: bool = True  # read every table cell on its own crop (ocr_cells)
+    correct: bool = True  # low-confidence words against the lexicons; formula cells (ocr_correct)
     fix_orientation: bool = True
     deskew: bool = True
 
@@ -217,6 +220,7 @@ def ocr_prepared(
     dpi: float = DEFAULT_DPI,
     settings: OcrSettings | None = None,
     path: Path | str = "<image>",
+    lexicon: DocLexicon | None = None,
 ) -> Page:
     """OCR an already prepared page image into an IR :class:`Page` (``origin="ocr"``)."""
     settings = settings or OcrSettings()
@@ -262,6 +266,12 @@ def ocr_prepared(
                 what=f"page {page_no}",
             )
 
+    if settings.correct:
+        everything = list(free) + [
+            w for cells in per_cell.values() for ws in cells.values() for w in ws
+        ]
+        correct_words(everything, lexicon)
+
     blocks: list[Block] = []
     for gi, g in enumerate(grids):
         t = fill_grid(
@@ -273,6 +283,8 @@ def ocr_prepared(
         )
         for c in t.cells:
             c.lines = [fix_ocr_text(x) for x in c.lines]
+            if settings.correct:
+                c.lines = fix_formula_lines(c.lines, bool(c.fraction_bars))
         blocks.append(scale_table(t, k))
     snap_lines(free)
     for ws in group_lines(free):
@@ -305,6 +317,7 @@ def ocr_page(
     dpi: float = DEFAULT_DPI,
     settings: OcrSettings | None = None,
     path: Path | str = "<image>",
+    lexicon: DocLexicon | None = None,
 ) -> Page:
     """OCR one page image into an IR :class:`Page` (``origin="ocr"``).
 
@@ -316,7 +329,7 @@ def ocr_page(
     prep = image_prep.prepare(
         img, fix_orientation=False, deskew=settings.deskew, lang=settings.lang
     )
-    page = ocr_prepared(prep, page_no, dpi=dpi, settings=settings, path=path)
+    page = ocr_prepared(prep, page_no, dpi=dpi, settings=settings, path=path, lexicon=lexicon)
     if not settings.fix_orientation or prep.blank or _reads_upright(page):
         return page
     turned = image_prep.prepare(
@@ -324,7 +337,7 @@ def ocr_page(
     )
     if not turned.rotation:
         return page
-    return ocr_prepared(turned, page_no, dpi=dpi, settings=settings, path=path)
+    return ocr_prepared(turned, page_no, dpi=dpi, settings=settings, path=path, lexicon=lexicon)
 
 
 def _inside(w: dict[str, Any], box: tuple[float, float, float, float]) -> bool:
@@ -370,9 +383,10 @@ def read_images(
     settings = settings or OcrSettings(lang=lang)
     check_tesseract(path, settings.lang)
     pages: list[Page] = []
+    lexicon = DocLexicon()
     for i, img in enumerate(image_prep.load_images(path, data), start=1):
         page_dpi = image_dpi(img, dpi)
-        pages.append(ocr_page(img, i, dpi=page_dpi, settings=settings, path=path))
+        pages.append(ocr_page(img, i, dpi=page_dpi, settings=settings, path=path, lexicon=lexicon))
         img.close()
     if not pages:
         raise InputError(path, "image has no pages")
@@ -407,6 +421,7 @@ def ocr_pdf_pages(
             raise InputError(path, encryption_message(password)) from exc
         raise InputError(path, f"corrupt PDF: {' '.join(str(exc).split())[:120]}") from exc
     out: dict[int, Page] = {}
+    lexicon = DocLexicon()
     try:
         n = len(pdf)
         wanted = list(range(1, n + 1)) if pages is None else list(pages)
@@ -417,7 +432,7 @@ def ocr_pdf_pages(
                 img, page_dpi = image_prep.render_page(pdf, no - 1, dpi)
             except pdfium.PdfiumError as exc:
                 raise InputError(path, f"cannot render page {no}: {exc}") from exc
-            out[no] = ocr_page(img, no, dpi=page_dpi, settings=settings, path=path)
+            out[no] = ocr_page(img, no, dpi=page_dpi, settings=settings, path=path, lexicon=lexicon)
             img.close()
     finally:
         pdf.close()
