@@ -366,6 +366,32 @@ def prepare(
     return PreparedPage(grey=norm, binary=binary, rotation=rotation, skew=skew)
 
 
+INK_MAX_GREY = 170  # a pixel lighter than this is never ink in a small crop
+
+
+def ink_mask(grey: np.ndarray) -> np.ndarray:
+    """Ink = 255 in a crop: Otsu, but never lighter than :data:`INK_MAX_GREY`
+    (an empty crop holds only paper grain, which Otsu would split in two)."""
+    import cv2
+
+    t, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    _, out = cv2.threshold(grey, min(t, INK_MAX_GREY), 255, cv2.THRESH_BINARY_INV)
+    return out
+
+
+def glyph_count(ink: np.ndarray, dpi: float) -> int:
+    """How many blobs in ``ink`` are the size of a printed glyph (not specks, not rules)."""
+    import cv2
+
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n <= 1:
+        return 0
+    h = stats[1:, cv2.CC_STAT_HEIGHT]
+    w = stats[1:, cv2.CC_STAT_WIDTH]
+    ok = (h >= dpi / 36) & (h <= dpi / 4) & (w <= dpi / 2)
+    return int(np.count_nonzero(ok))
+
+
 SPECK_SIZE = 0.4  # × median glyph height: a smaller blob is a dot or a speck
 SPECK_REACH = 0.6  # × median glyph height: a dot this close to a glyph is punctuation
 
@@ -395,7 +421,14 @@ def drop_specks(grey: np.ndarray, ink: np.ndarray) -> np.ndarray:
     reach = max(3, int(SPECK_REACH * hg))
     near = cv2.dilate(big_mask, np.ones((reach, reach * 2 + 1), np.uint8))
     touched = np.zeros(n, bool)
-    touched[np.unique(labels[(near > 0) & small[labels]])] = True
+    small_px = small[labels]
+    touched[np.unique(labels[(near > 0) & small_px])] = True
+    # a colon (or semicolon) stands alone between tab stops: two dots, one above the other
+    vd = cv2.dilate(small_px.astype(np.uint8), np.ones((max(3, int(0.8 * hg)), 1), np.uint8))
+    m, lab2 = cv2.connectedComponents(vd, connectivity=8)
+    pairs = np.unique(np.stack([lab2[small_px], labels[small_px]]), axis=1)
+    per_group = np.bincount(pairs[0], minlength=m)
+    touched[pairs[1][per_group[pairs[0]] >= 2]] = True
     drop = small & ~touched
     if not drop.any():
         return grey

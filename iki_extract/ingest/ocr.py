@@ -39,6 +39,7 @@ from .ocr_cells import blank_grids, cell_crop_box, read_grid_cells
 from .ocr_correct import correct_words, fix_formula_lines
 from .ocr_engine import PageReader
 from .ocr_lexicon import DocLexicon
+from .ocr_noise import drop_noise_words, fix_label_line, is_noise_line
 from .ocr_tables import (
     assign_words,
     erase_rules,
@@ -172,7 +173,7 @@ def clean_words(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if _BAR.match(text) or (_RULE_DEBRIS.match(text) and w["conf"] < 0.6):
             continue  # remains of a ruling line
         words.append({**w, "text": fix_ocr_text(text)})
-    return _drop_specks(words)
+    return _drop_specks(drop_noise_words(words))
 
 
 def _drop_specks(words: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -288,14 +289,15 @@ def ocr_prepared(
         blocks.append(scale_table(t, k))
     snap_lines(free)
     for ws in group_lines(free):
-        text = fix_ocr_line(fix_ocr_text(line_text(ws)))
-        if not text:
+        text = fix_label_line(fix_ocr_line(fix_ocr_text(line_text(ws))))
+        conf = round(min(w["conf"] for w in ws), 3)
+        if not text or is_noise_line(text, conf):
             continue
         line = TextLine(
             text=text,
             page=page_no,
             bbox=_scale_box(line_bbox(ws), k),
-            confidence=round(min(w["conf"] for w in ws), 3),
+            confidence=conf,
         )
         if not is_page_number(line, height):
             blocks.append(line)

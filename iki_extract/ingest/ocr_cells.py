@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .image_prep import binarise, drop_specks
+from .image_prep import drop_specks, glyph_count, ink_mask
 from .ocr_engine import PageReader
 from .ocr_tables import Grid
 
@@ -28,6 +28,8 @@ BAR_MIN_SHARE = 0.3  # a fraction bar spans at least this share of its cell
 MULTIPLIER_CHARS = "xX0123456789%,."  # what stands beside a stacked fraction: "x 100%"
 MARGIN = 12  # px of white around a cell crop
 INK_MIN = 12  # ink pixels below which a cell is empty
+MIN_GLYPHS = 2  # glyph-sized blobs a cell with text has at least
+NOISE_MEAN = 0.55  # a reading below this mean confidence with no confident word is noise
 
 
 @dataclass(frozen=True)
@@ -76,13 +78,14 @@ def read_cell(
     clean: Clean,
     settings: CellSettings = CellSettings(),
     whitelist: str | None = None,
+    dpi: float = 300.0,
 ) -> list[Word]:
     """The words of one cell crop, in page pixels (best of one or two readings)."""
     x0, y0, x1, y1 = box
     crop = grey[y0:y1, x0:x1]
-    ink = binarise(crop)
-    if int(np.count_nonzero(ink)) < INK_MIN:
-        return []
+    ink = ink_mask(crop)
+    if int(np.count_nonzero(ink)) < INK_MIN or glyph_count(ink, dpi) < MIN_GLYPHS:
+        return []  # an empty cell (a SASARAN continued from the last page): grain only
     crop = drop_specks(crop, ink)
 
     def read(scale: float, psm: int) -> list[Word]:
@@ -106,7 +109,18 @@ def read_cell(
         alt = read(settings.retry_scale, settings.retry_psm)
         if mean_conf(alt) > mean_conf(best) + 0.02:
             best = alt
+    if whitelist is None and is_noise_reading(best):
+        return []
     return best
+
+
+def is_noise_reading(words: list[Word]) -> bool:
+    """A cell reading that is specks read as text: no confident word of three letters."""
+    if not words:
+        return True
+    return mean_conf(words) < NOISE_MEAN and not any(
+        w["conf"] >= 0.8 and sum(ch.isalpha() for ch in w["text"]) >= 3 for w in words
+    )
 
 
 def read_grid_cells(
@@ -137,6 +151,7 @@ def read_grid_cells(
                 clean=clean,
                 settings=settings,
                 whitelist=MULTIPLIER_CHARS if bar_y is not None else None,
+                dpi=dpi,
             )
             if bar_y is not None:
                 got = _on_bar(got, bar_y)

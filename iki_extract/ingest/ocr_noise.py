@@ -1,0 +1,57 @@
+"""Noise is not content: what a scan adds that no decree holds.
+
+* :func:`drop_noise_words`: words that are only symbols read with low
+  confidence (a speck read as ``"``, ``'``, ``~``, ``—``) go, and quote marks
+  glued to a low-confidence word (``"KEPUTUSAN``) come off;
+* :func:`fix_label_line`: a decree label whose colon was read as another mark
+  (``NOMOR - 900/…``, ``NOMOR ; …``) gets its colon back, so the layout stage
+  sees the label;
+* :func:`is_noise_line`: a line of nothing but specks, stray digits or
+  symbols (a page-number fragment, a stamp's ring read as ``O``) is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+NOISE_CONF = 0.5  # symbol-only words below this confidence are specks
+QUOTE_CONF = 0.6  # quotes glued to a word below this confidence come off
+KEEP_SYMBOLS = frozenset("-:/()%∑&+=,.;x×*<>")  # symbols a decree line does hold
+_QUOTES = "\"“”„‘’'`´"
+_LABEL = re.compile(r"^(\W{0,2})(NOMOR|Nomor)\s*(?:[-–—;~=_]|\.(?!\d))\s*(?=\S)")
+_NOISE_LINE = re.compile(r"^[\W\d_]{0,3}$|^[^\w]+$")
+
+
+def _symbol_only(text: str) -> bool:
+    return not any(ch.isalnum() for ch in text)
+
+
+def drop_noise_words(words: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The words without low-confidence specks; glued quotes removed (see module doc)."""
+    out: list[dict[str, Any]] = []
+    for w in words:
+        t = w["text"]
+        if _symbol_only(t) and w["conf"] < NOISE_CONF and not set(t) <= KEEP_SYMBOLS:
+            continue
+        if w["conf"] < QUOTE_CONF and not _symbol_only(t):
+            stripped = t.strip(_QUOTES)
+            if stripped and stripped != t:
+                w = {**w, "text": stripped}
+        out.append(w)
+    return out
+
+
+def fix_label_line(text: str) -> str:
+    """``NOMOR - 900/…`` → ``NOMOR : 900/…`` (a label's colon misread)."""
+    return _LABEL.sub(lambda m: f"{m.group(1)}{m.group(2)} : ", text, count=1)
+
+
+def is_noise_line(text: str, conf: float | None) -> bool:
+    """A short line of symbols or stray digits read with low confidence."""
+    t = text.strip()
+    if not t:
+        return True
+    if conf is not None and conf >= NOISE_CONF:
+        return False
+    return bool(_NOISE_LINE.match(t))
