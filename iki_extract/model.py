@@ -183,7 +183,12 @@ class IndikatorRow:
     formulasi: str | None
     sumber_data: str | None
     page: int | None = None
-    confidence: float | None = None
+    confidence: float | None = None  # the lowest of the cells' confidences
+    # per cell: how likely the cell's text is right (OCR'd pages; None elsewhere)
+    confidence_sasaran: float | None = None
+    confidence_indikator: float | None = None
+    confidence_formulasi: float | None = None
+    confidence_sumber_data: float | None = None
     # filled by the normaliser (formula parsed)
     numerator: str | None = None
     denominator: str | None = None

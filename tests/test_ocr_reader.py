@@ -301,6 +301,9 @@ def test_missing_tesseract(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     with pytest.raises(InputError, match="apt-get install tesseract-ocr tesseract-ocr-ind"):
         read_images(path, path.read_bytes())
     im = draw_page(0.4, table=False)
+    from iki_extract.ingest import ocr_engine
+
+    monkeypatch.setattr(ocr_engine, "_BACKEND", ["subprocess"])  # tesserocr needs no binary
     with pytest.raises(InputError, match="Tesseract OCR is not installed"):
         ocr_page(im, 1, dpi=120, path=path)
 

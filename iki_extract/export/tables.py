@@ -98,6 +98,10 @@ COLUMNS: dict[str, dict[str, str]] = {
         "source_file": STR,
         "page": INT,
         "confidence": FLOAT,
+        "confidence_sasaran": FLOAT,
+        "confidence_indikator": FLOAT,
+        "confidence_formulasi": FLOAT,
+        "confidence_sumber_data": FLOAT,
     },
     "mengingat": {
         "decree_id": STR,

@@ -36,6 +36,7 @@ from ..model import Block, Document, Page, Table, TextLine
 from . import image_prep
 from .image_prep import TESSERACT_MISSING, PreparedPage, _lang_missing
 from .ocr_cells import blank_grids, cell_crop_box, read_grid_cells
+from .ocr_confidence import confidence as ocr_confidence
 from .ocr_correct import correct_words, fix_formula_lines
 from .ocr_engine import PageReader
 from .ocr_lexicon import DocLexicon
@@ -135,7 +136,10 @@ def _tesseract_error(
     msg = " ".join(str(exc).split())
     if isinstance(exc, RuntimeError) and "timeout" in msg.lower():
         return InputError(path, f"OCR timed out on {what} (limit {timeout} s)")
-    if "Failed loading language" in msg or "Error opening data file" in msg:
+    if any(
+        k in msg
+        for k in ("Failed loading language", "Error opening data file", "Failed to init API")
+    ):
         return InputError(path, _lang_missing(lang))
     return InputError(path, f"OCR failed on {what}: {msg[:120]}")
 
@@ -281,6 +285,7 @@ def ocr_prepared(
             page_no,
             reocr=reocr if settings.reocr_cells else None,
             reocr_below=settings.reocr_below,
+            confidence=lambda ws: ocr_confidence(ws, lexicon),
         )
         for c in t.cells:
             c.lines = [fix_ocr_text(x) for x in c.lines]
@@ -290,9 +295,9 @@ def ocr_prepared(
     snap_lines(free)
     for ws in group_lines(free):
         text = fix_label_line(fix_ocr_line(fix_ocr_text(line_text(ws))))
-        conf = round(min(w["conf"] for w in ws), 3)
-        if not text or is_noise_line(text, conf):
+        if not text or is_noise_line(text, min(w["conf"] for w in ws)):
             continue
+        conf = ocr_confidence(ws, lexicon)
         line = TextLine(
             text=text,
             page=page_no,

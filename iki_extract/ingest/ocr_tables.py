@@ -301,6 +301,7 @@ def fill_grid(
     *,
     reocr: ReOCR | None = None,
     reocr_below: float = 0.6,
+    confidence: Callable[[list[Word]], float | None] | None = None,
 ) -> Table:
     """The grid as an IR :class:`Table` (pixel units) with its cells' text.
 
@@ -318,7 +319,10 @@ def fill_grid(
         snap_lines(ws)
         fill_cell(cell, ws, grid.bars)
         cell.lines = [fix_ocr_line(t) for t in cell.lines]
-        cell.confidence = round(min(w["conf"] for w in ws), 3) if ws else None
+        if confidence is not None:
+            cell.confidence = confidence(ws) if ws else None
+        else:
+            cell.confidence = round(min(w["conf"] for w in ws), 3) if ws else None
     cells = sorted(grid.cells, key=lambda c: (c.row, c.col))
     return Table(cells=cells, n_rows=grid.n_rows, n_cols=grid.n_cols, page=page_no, bbox=grid.bbox)
 

@@ -59,6 +59,7 @@ class RawRow:
     bars: dict[str, list[int]] = field(default_factory=dict)
     page: int | None = None
     confidence: float | None = None
+    field_conf: dict[str, float] = field(default_factory=dict)  # lowest cell confidence per field
 
     def get(self, f: str) -> str:
         return self.text.get(f, "")
@@ -99,9 +100,15 @@ def _row_from_cells(cells: list[Cell], mapping: dict[int, str]) -> RawRow:
             row.page = c.page
         if c.confidence is not None:
             row.confidence = c.confidence if row.confidence is None else min(row.confidence, c.confidence)
+            _min_conf(row.field_conf, fld, c.confidence)
     for fld, lines in row.lines.items():
         row.text[fld] = fold(" ".join(lines))
     return row
+
+
+def _min_conf(confs: dict[str, float], fld: str, value: float | None) -> None:
+    if value is not None:
+        confs[fld] = value if fld not in confs else min(confs[fld], value)
 
 
 def _strip_merged_numbering(cells: list[Cell], mapping: dict[int, str]) -> list[Cell]:
@@ -217,6 +224,7 @@ def _carry_merged_sasaran(rows: list[RawRow], cur: RawRow) -> None:
     owner.text["sasaran"] = fold(owner.get("sasaran") + " " + text)
     owner.lines["sasaran"] = owner.lines.get("sasaran", []) + cur.lines.pop("sasaran", [])
     del cur.text["sasaran"]
+    _min_conf(owner.field_conf, "sasaran", cur.field_conf.pop("sasaran", None))
 
 
 def _join(prev: RawRow, cur: RawRow, sasaran_owner: RawRow | None = None) -> None:
@@ -226,6 +234,7 @@ def _join(prev: RawRow, cur: RawRow, sasaran_owner: RawRow | None = None) -> Non
         sasaran_owner.lines["sasaran"] = sasaran_owner.lines.get("sasaran", []) + cur.lines.get(
             "sasaran", []
         )
+        _min_conf(sasaran_owner.field_conf, "sasaran", cur.field_conf.get("sasaran"))
         cur = RawRow(
             text={k: v for k, v in cur.text.items() if k != "sasaran"},
             raw_first=cur.raw_first,
@@ -233,6 +242,7 @@ def _join(prev: RawRow, cur: RawRow, sasaran_owner: RawRow | None = None) -> Non
             bars=cur.bars,
             page=cur.page,
             confidence=cur.confidence,
+            field_conf={k: v for k, v in cur.field_conf.items() if k != "sasaran"},
         )
     for f, lines in cur.lines.items():
         if f in prev.lines:
@@ -243,6 +253,8 @@ def _join(prev: RawRow, cur: RawRow, sasaran_owner: RawRow | None = None) -> Non
         prev.text[f] = fold(prev.get(f) + " " + cur.get(f))
     if cur.confidence is not None:
         prev.confidence = cur.confidence if prev.confidence is None else min(prev.confidence, cur.confidence)
+    for f, v in cur.field_conf.items():
+        _min_conf(prev.field_conf, f, v)
 
 
 def raw_rows(parts: list[Table]) -> tuple[list[RawRow], str | None]:
@@ -313,18 +325,28 @@ def _assemble(rows: list[RawRow]) -> list[IndikatorRow]:
     out: list[IndikatorRow] = []
     last_sasaran: str | None = None
     last_indikator: str | None = None
+    last_conf: dict[str, float | None] = {}
     for r in rows:
         if not any(r.get(f) for f in FIELDS):
             continue  # a row that only names a position (IKI matrix group row)
+        conf: dict[str, float | None] = {f: r.field_conf.get(f) for f in FIELDS}
         sasaran = r.get("sasaran") or last_sasaran
+        if not r.get("sasaran"):
+            conf["sasaran"] = last_conf.get("sasaran")  # filled down: the source cell's
         indikator = r.get("indikator") or None
         formulasi = formula_text(r.lines.get("formulasi", []), r.bars.get("formulasi")) or None
         sumber = r.get("sumber_data") or None
         if indikator is None and (formulasi or sumber):
             indikator = last_indikator
+            conf["indikator"] = last_conf.get("indikator")
         last_sasaran, last_indikator = sasaran, indikator
+        last_conf = conf
         out.append(
-            IndikatorRow(sasaran, indikator, formulasi, sumber, page=r.page, confidence=r.confidence)
+            IndikatorRow(sasaran, indikator, formulasi, sumber, page=r.page, confidence=r.confidence,
+                         confidence_sasaran=conf.get("sasaran"),
+                         confidence_indikator=conf.get("indikator"),
+                         confidence_formulasi=conf.get("formulasi"),
+                         confidence_sumber_data=conf.get("sumber_data"))
         )
     return out
 
