@@ -40,7 +40,7 @@ from .ocr_confidence import confidence as ocr_confidence
 from .ocr_correct import correct_words, fix_formula_lines
 from .ocr_engine import PageReader
 from .ocr_lexicon import DocLexicon
-from .ocr_noise import drop_noise_words, fix_label_line, is_noise_line
+from .ocr_noise import drop_noise_words, fix_cell_line, fix_label_line, is_noise_line
 from .ocr_tables import (
     assign_words,
     erase_rules,
@@ -233,8 +233,9 @@ def ocr_prepared(
     width, height = round(prep.width * k, 2), round(prep.height * k, 2)
     if prep.blank:
         return Page(number=page_no, blocks=[], width=width, height=height, origin="ocr")
-    grids = find_grids(prep.binary, dpi)
-    clean = erase_rules(prep.grey, prep.binary, dpi) if grids else prep.grey
+    rules = image_prep.rule_binary(prep.grey, prep.binary)
+    grids = find_grids(rules, dpi)
+    clean = erase_rules(prep.grey, rules, dpi) if grids else prep.grey
     clean = image_prep.drop_specks(clean, image_prep.binarise(clean))
     clean_fn = clean_words
     if grids and settings.cell_ocr:
@@ -288,7 +289,7 @@ def ocr_prepared(
             confidence=lambda ws: ocr_confidence(ws, lexicon),
         )
         for c in t.cells:
-            c.lines = [fix_ocr_text(x) for x in c.lines]
+            c.lines = [fix_cell_line(fix_ocr_text(x)) for x in c.lines]
             if settings.correct:
                 c.lines = fix_formula_lines(c.lines, bool(c.fraction_bars))
         blocks.append(scale_table(t, k))

@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 NOISE_CONF = 0.5  # symbol-only words below this confidence are specks
+SCRIBBLE_CONF = 0.3  # a line this weak with at most three letters is a mark, not text
 QUOTE_CONF = 0.6  # quotes glued to a word below this confidence come off
 KEEP_SYMBOLS = frozenset("-:/()%∑&+=,.;x×*<>")  # symbols a decree line does hold
 _QUOTES = "\"“”„‘’'`´"
@@ -38,8 +39,34 @@ def drop_noise_words(words: list[dict[str, Any]]) -> list[dict[str, Any]]:
             stripped = t.strip(_QUOTES)
             if stripped and stripped != t:
                 w = {**w, "text": stripped}
+        glued = split_glued(w["text"])
+        if glued != w["text"]:
+            w = {**w, "text": glued}
         out.append(w)
     return out
+
+
+_GLUED = re.compile(r"^([A-Za-z]{3,})[.\-]([a-z]{3,})([,.;:]?)$")
+_MIDLINE_STOP = re.compile(r"(?<=[a-z]{3})\. (?=[a-z])")
+
+
+def _shares_stem(a: str, b: str, n: int = 4) -> bool:
+    a, b = a.lower(), b.lower()
+    return any(a[i : i + n] in b for i in range(len(a) - n + 1))
+
+
+def split_glued(text: str) -> str:
+    """``jumlah.kegiatan`` / ``pengelolaan-apbdes``: a speck read as a mark between two
+    words becomes a space (not ``tugas-tugas``, ``sehari-hari``, an e-mail or a URL)."""
+    m = _GLUED.match(text)
+    if not m or "@" in text or _shares_stem(m.group(1), m.group(2)):
+        return text
+    return f"{m.group(1)} {m.group(2)}{m.group(3)}"
+
+
+def fix_cell_line(text: str) -> str:
+    """A full stop in mid-line before a lower-case word is a speck in a table cell."""
+    return _MIDLINE_STOP.sub(" ", text)
 
 
 def fix_label_line(text: str) -> str:
@@ -54,4 +81,7 @@ def is_noise_line(text: str, conf: float | None) -> bool:
         return True
     if conf is not None and conf >= NOISE_CONF:
         return False
-    return bool(_NOISE_LINE.match(t))
+    if bool(_NOISE_LINE.match(t)):
+        return True
+    # two or three letters read with very low confidence: a stamp's ring, a scribble
+    return conf is not None and conf < SCRIBBLE_CONF and sum(ch.isalnum() for ch in t) <= 3
