@@ -38,6 +38,8 @@ EXPECTED_COLUMNS = {
         "indikator_type", "indikator_theme", "indikator_theme_score",
         "kecamatan", "kabupaten_kota", "kode_kecamatan", "tahun",
         "source_file", "page", "confidence",
+        "confidence_sasaran", "confidence_indikator", "confidence_formulasi",
+        "confidence_sumber_data",
     ],
     "mengingat": ["decree_id", "item_no", "text", "jenis", "nomor", "tahun", "tentang", "key"],
 }  # fmt: skip
