@@ -107,14 +107,14 @@ class PageReader:
         else:
             x0, y0, x1, y1 = rect
             api.SetRectangle(x0, y0, max(1, x1 - x0), max(1, y1 - y0))
-        return _api_words(api)
+        return _api_words(api, timeout)
 
 
-def _api_words(api: Any) -> list[Word]:
+def _api_words(api: Any, timeout: float) -> list[Word]:
     from tesserocr import RIL, iterate_level
 
-    if not api.Recognize():
-        return []
+    if not api.Recognize(max(1, int(timeout * 1000))):
+        raise RuntimeError(f"Tesseract timeout ({timeout} s)")
     out: list[Word] = []
     it = api.GetIterator()
     if it is None:
