@@ -90,6 +90,10 @@ def _add_ocr_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-ocr", action="store_true", help="do not OCR scans (report them instead)")
     p.add_argument("--dpi", type=int, default=300, help="rasterising resolution for OCR (300)")
     p.add_argument("--lang", default="ind", help="Tesseract language(s), e.g. ind or ind+eng")
+    p.add_argument(
+        "--pdf-engine", choices=("pdfium", "pdfplumber"), default=None,
+        help="how born-digital PDF pages are read: pdfium (fast, default) or pdfplumber",
+    )
 
 
 def _add_limit_options(p: argparse.ArgumentParser) -> None:
@@ -125,6 +129,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``iki-extract`` console script; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "pdf_engine", None):
+        # an environment setting, so that worker processes (fork or spawn) inherit it
+        from .ingest.pdf_fast import ENV
+
+        os.environ[ENV] = args.pdf_engine
     try:
         return int(args.func(args, parser))
     except KeyboardInterrupt:

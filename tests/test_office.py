@@ -42,7 +42,7 @@ def _gold(folder: Path) -> dict[str, list]:
 
 def _score(gold: dict, folder: Path):
     pred: dict[str, list] = {}
-    for d in extract(folder):
+    for d in extract(folder, merge=False):
         pred.setdefault(d.source_file, []).append(d.to_dict())
     return evaluate(gold, pred), pred
 

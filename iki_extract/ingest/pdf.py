@@ -184,13 +184,49 @@ def _read_page(page: Any, page_no: int) -> Page:
     )
 
 
-def iter_pages(path: Path | str, data: bytes, password: str | None = None) -> Iterator[Page]:
+def _plumber_page(path: Path | str, data: bytes, password: str | None, number: int) -> Page:
+    """Page ``number`` (1-based) read with pdfplumber (the fast path's fallback)."""
+    pdf = _open(path, data, password)
+    try:
+        plumber_page = pdf.pages[number - 1]
+        current = plumber_page
+        try:
+            current = _upright(pdf, plumber_page)
+            return _read_page(current, number)
+        except InputError:
+            raise
+        except Exception as exc:
+            raise _error(path, exc) from exc
+        finally:
+            current.close()
+            plumber_page.close()
+    finally:
+        pdf.close()
+
+
+def iter_pages(
+    path: Path | str, data: bytes, password: str | None = None, engine: str | None = None
+) -> Iterator[Page]:
     """Yield the PDF's pages as IR pages, one at a time (1-based numbers).
 
     Page-local furniture (page numbers) is already dropped; running
     headers/footers need all pages and are dropped by :func:`read_pdf`.
     Raises :class:`InputError` for encrypted, corrupt and page-less PDFs.
+    ``engine``: ``"pdfium"`` (characters and rules read with PDFium,
+    :mod:`.pdf_fast`; pdfplumber only for pages it names) or ``"pdfplumber"``;
+    None means :func:`~.pdf_fast.pdf_engine` (``IKI_PDF_ENGINE``, default pdfium).
     """
+    from .pdf_fast import iter_pages_fast, open_pdfium, pdf_engine
+
+    if (engine or pdf_engine()) == "pdfium":
+        doc = open_pdfium(data, password)
+        if doc is not None and len(doc) > 0:
+            yield from iter_pages_fast(
+                doc, _read_page, lambda n: _plumber_page(path, data, password, n)
+            )
+            return
+        if doc is not None:
+            doc.close()
     pdf = _open(path, data, password)
     try:
         try:
