@@ -102,9 +102,8 @@ class FastPage:
             l_, r_, b_, t_ = (ctypes.c_double() for _ in range(4))
             rect = raw.FS_RECTF()
             p_ox, p_oy, p_rect = ctypes.byref(ox), ctypes.byref(oy), ctypes.byref(rect)
-            get_obj, get_origin = raw.FPDFText_GetTextObject, raw.FPDFText_GetCharOrigin
+            get_obj, get_origin = _text_object_address(raw), raw.FPDFText_GetCharOrigin
             get_loose, is_generated = raw.FPDFText_GetLooseCharBox, raw.FPDFText_IsGenerated
-            as_int = ctypes.c_void_p
             # per text object: font name, descent share, size, angle, upright
             objs: dict[int, tuple[str, float, float, float, bool]] = {}
             buf = ctypes.create_string_buffer(256)
@@ -115,10 +114,10 @@ class FastPage:
                 if text == " " and is_generated(handle, i) == 1:
                     continue
                 text = _CHAR_FIX.get(text, text)
-                obj = get_obj(handle, i)
-                key = ctypes.cast(obj, as_int).value or 0
+                key = get_obj(handle, i) or 0
                 info = objs.get(key)
                 if info is None:
+                    obj = ctypes.cast(key, raw.FPDF_PAGEOBJECT) if key else None
                     name, ratio = self._font(obj, buf)
                     size = float(raw.FPDFText_GetFontSize(handle, i))
                     angle = float(raw.FPDFText_GetCharAngle(handle, i))
@@ -265,6 +264,19 @@ class FastPage:
         self.chars = []
         self.lines, self.rects, self.curves = [], [], []
         self._edges = None
+
+
+_ADDR_FN: Any = None
+
+
+def _text_object_address(raw: Any) -> Any:
+    """``FPDFText_GetTextObject`` returning the object's address as an int (a dict key
+    without a ``ctypes.cast`` per character)."""
+    global _ADDR_FN
+    if _ADDR_FN is None:
+        proto = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+        _ADDR_FN = proto(ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value)
+    return _ADDR_FN
 
 
 def _matrix(raw: Any, obj: Any) -> tuple[float, ...]:
