@@ -344,6 +344,8 @@ def cmd_review(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int
     from .review.app import ReviewConfig, serve
 
     _check_corpus(args.corpus, parser)
+    if not (args.corpus / "manifest.sqlite").is_file():
+        parser.error(f"review needs a corpus built by batch (no manifest.sqlite): {args.corpus}")
     for s in args.source:
         if not s.exists():
             parser.error(f"no such source folder: {s}")
