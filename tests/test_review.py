@@ -213,3 +213,17 @@ def test_stale_decision_not_forced(tmp_path):
     log = apply_decisions(frames, [dec])
     assert frames["indikator"]["indikator"].iloc[0] == "new text"
     assert list(log["status"]) == ["stale"]
+
+
+def test_formula_like_values_round_trip(corpus, sample_corpus_src):
+    """A value the CSV neutralises ("-" -> "'-") is still the raw value to the review."""
+    c = _client(corpus, sample_corpus_src)
+    decree_id, block, row = _pdf_row(corpus)
+    url = f"/item/{decree_id}/{block}/{row}"
+    c.post("/decide", data={**_form(c.get(url).text), "action": "correct", "f_sumber_data": "-"})
+    assert 'name="f_sumber_data" value="-"' in c.get(url).text
+    c.post("/decide", data={**_form(c.get(url).text), "action": "correct", "f_sumber_data": "LKj"})
+    assert [d.status for d in pd.read_parquet(corpus / "corrections.parquet").itertuples()] == [
+        "applied",
+        "applied",
+    ]

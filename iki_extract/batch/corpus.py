@@ -206,7 +206,7 @@ def write_outputs(
         from ..review.apply import apply_decisions
 
         corrections = apply_decisions(frames, [])
-    atomic_write(corpus / "corrections.csv", lambda tmp: corrections.to_csv(tmp, index=False))
+    atomic_write(corpus / "corrections.csv", lambda tmp: write_csv(corrections, tmp))
     atomic_write(
         corpus / "corrections.parquet",
         lambda tmp: corrections.to_parquet(tmp, index=False, engine="pyarrow"),

@@ -184,6 +184,7 @@ class ReviewApp:
             row=row,
             values=values,
             multiline={k for k, v in values.items() if v and len(v) > 60},
+            field_conf=_field_confidence(record, values),
             record=record,
             version=self.store.version(decree_id, block, row),
             history=self.store.target(decree_id, block, row),
@@ -271,6 +272,17 @@ def _decisions(
             out.append(Decision(decree_id, block, row, name, "correct", old, new_v, reviewer))
     if not out:  # nothing changed: the reviewer confirms the values
         return [Decision(decree_id, block, row, "*", "accept", None, None, reviewer)]
+    return out
+
+
+def _field_confidence(record: dict, values: dict) -> dict[str, float]:
+    """Per-field confidences when the tables carry ``confidence_<field>`` columns."""
+    out = {}
+    for name in values:
+        try:
+            out[name] = float(record.get(f"confidence_{name}") or "")
+        except ValueError:
+            continue
     return out
 
 

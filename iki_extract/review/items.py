@@ -76,17 +76,28 @@ class Tables:
         self.frames: dict[str, pd.DataFrame] = {}
 
     def load(self) -> dict[str, pd.DataFrame]:
-        paths = [self.corpus / f"{n}.csv" for n in ("decrees", "jabatan", "indikator")]
-        stamp = tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in paths)
+        """The tables as text (``None`` for empty), read through ``corpus.duckdb``: the raw
+        values (the CSVs have formula-like cells neutralised for spreadsheets)."""
+        db = self.corpus / "corpus.duckdb"
+        stamp = (db.stat().st_mtime_ns if db.exists() else 0,)
         if stamp != self._stamp:
             frames = {}
-            for name, p in zip(("decrees", "jabatan", "indikator"), paths):
-                if p.exists():
-                    frames[name] = pd.read_csv(p, dtype=str, keep_default_na=False).replace(
-                        "", None
-                    )
-                else:
-                    frames[name] = pd.DataFrame(columns=[*COLUMNS[name], "reviewed", "corrected"])
+            con = _connect(db)
+            try:
+                for name in ("decrees", "jabatan", "indikator"):
+                    if con is None:
+                        frames[name] = pd.DataFrame(
+                            columns=[*COLUMNS[name], "reviewed", "corrected"]
+                        )
+                        continue
+                    df = con.execute(f"SELECT * FROM {name}").df()
+                    ints = [c for c, t in COLUMNS[name].items() if t == "Int64" and c in df]
+                    for c in ints:
+                        df[c] = df[c].astype("Int64")
+                    frames[name] = df.astype(object).map(_as_text)
+            finally:
+                if con is not None:
+                    con.close()
             self.frames, self._stamp = frames, stamp
         return self.frames
 
@@ -196,6 +207,23 @@ class Tables:
             m &= frame["row_no"] == str(row)
         hit = frame[m]
         return {} if hit.empty else {k: _clean(v) for k, v in hit.iloc[0].to_dict().items()}
+
+
+def _connect(db: Path):
+    if not db.exists():
+        return None
+    import duckdb
+
+    return duckdb.connect(str(db), read_only=True)
+
+
+def _as_text(v: object) -> str | None:
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if isinstance(v, bool):
+        return str(v)
+    text = str(v)
+    return text if text != "" else None
 
 
 def _rank(conf: float | None) -> float:
