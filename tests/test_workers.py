@@ -56,3 +56,24 @@ def test_pages_of_one_scan_shared_by_two_workers_give_the_same_output(tmp_path: 
     api.extract_to(src, tmp_path / "w1", workers=1)
     api.extract_to(src, tmp_path / "w2", workers=2)
     assert _tree(tmp_path / "w1") == _tree(tmp_path / "w2")
+
+
+def test_pages_of_a_long_pdf_read_by_two_workers_are_the_same(tmp_path: Path) -> None:
+    from reportlab.pdfgen.canvas import Canvas
+
+    from iki_extract.ingest.pdf import PARALLEL_MIN_PAGES, read_pdf
+
+    path = tmp_path / "long.pdf"
+    c = Canvas(str(path))
+    for page in range(1, PARALLEL_MIN_PAGES + 3):
+        c.drawString(50, 800, "PEMERINTAH KABUPATEN CONTOH")  # a running header
+        for k in range(12):
+            c.drawString(50, 760 - 14 * k, f"Halaman {page} baris {k}: indikator kinerja {k}")
+        c.drawString(300, 40, str(page))
+        c.showPage()
+    c.save()
+    data = path.read_bytes()
+    one = read_pdf(path, data, workers=1)
+    two = read_pdf(path, data, workers=2)
+    assert [p.number for p in two.pages] == list(range(1, PARALLEL_MIN_PAGES + 3))
+    assert one == two

@@ -27,6 +27,7 @@ import io
 import math
 import re
 import statistics
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -205,7 +206,11 @@ def _plumber_page(path: Path | str, data: bytes, password: str | None, number: i
 
 
 def iter_pages(
-    path: Path | str, data: bytes, password: str | None = None, engine: str | None = None
+    path: Path | str,
+    data: bytes,
+    password: str | None = None,
+    engine: str | None = None,
+    only: Collection[int] | None = None,
 ) -> Iterator[Page]:
     """Yield the PDF's pages as IR pages, one at a time (1-based numbers).
 
@@ -215,6 +220,7 @@ def iter_pages(
     ``engine``: ``"pdfium"`` (characters and rules read with PDFium,
     :mod:`.pdf_fast`; pdfplumber only for pages it names) or ``"pdfplumber"``;
     None means :func:`~.pdf_fast.pdf_engine` (``IKI_PDF_ENGINE``, default pdfium).
+    ``only``: the page numbers to read (default: all), e.g. one worker's run of pages.
     """
     from .pdf_fast import iter_pages_fast, open_pdfium, pdf_engine
 
@@ -222,7 +228,7 @@ def iter_pages(
         doc = open_pdfium(data, password)
         if doc is not None and len(doc) > 0:
             yield from iter_pages_fast(
-                doc, _read_page, lambda n: _plumber_page(path, data, password, n)
+                doc, _read_page, lambda n: _plumber_page(path, data, password, n), only
             )
             return
         if doc is not None:
@@ -236,6 +242,8 @@ def iter_pages(
         if not pages:
             raise InputError(path, NO_PAGES)
         for i, plumber_page in enumerate(pages, start=1):
+            if only is not None and i not in only:
+                continue
             current = plumber_page
             try:
                 current = _upright(pdf, plumber_page)
@@ -332,13 +340,19 @@ def _tidy_blanks(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def read_pdf(path: Path, data: bytes, *, password: str | None = None) -> Document:
+def read_pdf(
+    path: Path, data: bytes, *, password: str | None = None, workers: int = 1
+) -> Document:
     """Read a PDF with a text layer into a :class:`Document` (``origin="pdf"``).
+
+    With ``workers`` > 1 a long PDF's pages are read in that many child processes
+    (contiguous runs of pages, merged in page order; the steps that need every
+    page run here after the merge), so the result is the same as with one.
 
     Raises :class:`InputError`: encrypted without/with a wrong password,
     corrupt or truncated, no pages, or no page with a text layer.
     """
-    pages = list(iter_pages(path, data, password))
+    pages = _read_pages(path, data, password, workers)
     if not any(p.origin == "pdf" for p in pages):
         raise InputError(path, NO_TEXT)
     _drop_running_lines(pages)
@@ -349,6 +363,41 @@ def read_pdf(path: Path, data: bytes, *, password: str | None = None) -> Documen
                 for c in b.cells:
                     c.page = p.number
     return Document(source_file=Path(path).name, pages=pages, origin="pdf")
+
+
+PARALLEL_MIN_PAGES = 16  # shorter PDFs are read in one process (forking costs more)
+
+
+def _read_pages(path: Path, data: bytes, password: str | None, workers: int) -> list[Page]:
+    numbers: list[int] = []
+    if workers > 1:
+        from .route import _all_pages
+
+        numbers = _all_pages(Path(path), data, password)
+    if len(numbers) < PARALLEL_MIN_PAGES:
+        return list(iter_pages(path, data, password))
+    from ..isolation import map_isolated
+    from .route import page_chunks
+
+    def run(chunk: list[int]) -> list[Page]:
+        return list(iter_pages(path, data, password, only=set(chunk)))
+
+    chunks = page_chunks(numbers, workers)
+    out: list[Page] = []
+    outcomes = map_isolated(
+        run,
+        [(c,) for c in chunks],
+        workers=len(chunks),
+        timeout=None,
+        max_memory_mb=None,
+        new_group=False,
+    )
+    for outcome in outcomes:
+        if not outcome.ok:
+            reason = outcome.error or "cannot read PDF"
+            raise InputError(path, reason, stage=outcome.stage or "ingest")
+        out.extend(outcome.value)
+    return out
 
 
 def pdf_has_text(

@@ -33,7 +33,7 @@ from __future__ import annotations
 import ctypes
 import math
 import os
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Collection, Iterator
 
 from ..errors import InputError
 
@@ -321,15 +321,19 @@ def open_pdfium(data: bytes, password: str | None) -> Any | None:
 
 
 def iter_pages_fast(doc: Any, read_page: Callable[[Any, int], Any],
-                    read_fallback: Callable[[int], Any]) -> Iterator[Any]:
+                    read_fallback: Callable[[int], Any],
+                    only: Collection[int] | None = None) -> Iterator[Any]:
     """IR pages of an open PDFium document, one at a time.
 
     ``read_page(page, number)`` is the reader's page function (it takes a
     :class:`FastPage` like a pdfplumber page); ``read_fallback(number)`` reads one
     page with pdfplumber, for the pages :meth:`FastPage.needs_fallback` names.
+    ``only``: the 1-based page numbers to read (default: all).
     """
     try:
         for i in range(len(doc)):
+            if only is not None and i + 1 not in only:
+                continue
             try:
                 fp = FastPage(doc, i)
             except Exception:  # noqa: BLE001 — PDFium could not read it: pdfplumber will

@@ -62,7 +62,7 @@ def read_pdf_routed(
     from .pdf import read_pdf
 
     try:
-        doc = read_pdf(path, data, password=password)
+        doc = read_pdf(path, data, password=password, workers=ocr.workers)
     except InputError as exc:
         if "needs OCR" not in exc.reason or not ocr.enabled:
             raise
