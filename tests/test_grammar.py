@@ -114,3 +114,28 @@ def test_peraturan_bupati_with_pasal():
     assert d.diktum[1].text == "Indikator Kinerja Utama tercantum dalam Lampiran."
     assert len(d.mengingat) == 2 and len(d.menimbang) == 1
     assert d.header.tahun == 2022
+
+
+def test_flattened_pdf_text_labels_apart_from_their_values():
+    """pdftotext without -layout: label alone, ": a." value lines, lone item numbers."""
+    body = (
+        "Menimbang\n\n: a. bahwa pertama;\nb. bahwa kedua.\n\nMengingat\n\n: 1.\n\n"
+        "Undang-Undang Nomor 23 Tahun 2014 tentang Pemerintahan Daerah;\n\n2.\n\n"
+        "Peraturan Bupati Tanah Angin Nomor 4 Tahun 2020 tentang Kecamatan;\n\n-2-\n\n"
+        "MEMUTUSKAN :\nMenetapkan : KEPUTUSAN CAMAT BUKIT RAYA.\nKESATU\n\n: Indikator sebagaimana Lampiran.\n"
+        "KEDUA\n\n: Keputusan ini berlaku sejak tanggal ditetapkan.\n\nDitetapkan di Bukit Raya\npada tanggal 3 Maret 2021\n"
+    )
+    from iki_extract.ingest.cleanup import clean_document
+    from iki_extract.ingest.text import parse_text
+    from iki_extract.model import Document, Page
+    from iki_extract.pipeline import extract_document
+
+    text = _decree("KEPUTUSAN CAMAT BUKIT RAYA\nNOMOR 061/7/2021\nTENTANG\nINDIKATOR KINERJA INDIVIDU", body)
+    doc = clean_document(Document(source_file="t.txt", pages=[Page(number=1, blocks=parse_text(text))]))
+    (d,) = extract_document(doc)
+    assert d.menimbang == ["bahwa pertama;", "bahwa kedua."]
+    assert d.mengingat == [
+        "Undang-Undang Nomor 23 Tahun 2014 tentang Pemerintahan Daerah;",
+        "Peraturan Bupati Tanah Angin Nomor 4 Tahun 2020 tentang Kecamatan;",
+    ]
+    assert [(x.label, x.text) for x in d.diktum][0] == ("KESATU", "Indikator sebagaimana Lampiran.")

@@ -96,3 +96,17 @@ def test_centred_label_pulled_to_the_items_first_line():
     blocks[2] = TextLine(text="Menimbang :", page=1, bbox=(70, 132, 140, 142))
     out = pull_centred_labels(blocks)
     assert [b.text for b in out][:3] == ["CAMAT PALARAN,", "Menimbang :", "a. bahwa untuk melaksanakan ketentuan"]
+
+
+def test_flattened_block_labels_and_table_header():
+    """Lampiran block as pdftotext gives it: labels grouped, values after, a table flattened."""
+    from iki_extract.layout.lampiran import is_table_header_line, parse_block
+
+    lines = ["1. Jabatan", "2. Tugas", ": KASI PELAYANAN UMUM", ": Melaksanakan pelayanan umum.", ":",
+             "1) Merencanakan program;", "2) Melaksanakan koordinasi.", "NO. KINERJA INDIKATOR KINERJA FORMULASI SUMBER DATA",
+             "1", "Meningkatnya pelayanan"]
+    rb = parse_block([TextLine(text=t) for t in lines])
+    assert rb is not None and rb.title == "KASI PELAYANAN UMUM"
+    assert rb.tugas == ["Melaksanakan pelayanan umum."]
+    assert rb.fungsi == ["Merencanakan program;", "Melaksanakan koordinasi."]
+    assert is_table_header_line("PENJELASAN/") and not is_table_header_line("KINERJA PEGAWAI BAIK")

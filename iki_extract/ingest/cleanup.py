@@ -154,13 +154,32 @@ def correct_label(line: str) -> str:
     return line
 
 
-def clean_document(doc: Document) -> Document:
-    """OCR'd pages with the slips in their label words corrected (in place).
+# page furniture that text inputs carry between pages ("-2-", "Halaman 1 dari 23", "---")
+_TEXT_FURNITURE = re.compile(
+    r"^(?:[-–—]?\s*\d{1,4}\s*[-–—]|(?:halaman|hal\.|page)\s*:?\s*\d{1,4}(?:\s*(?:dari|of|/)\s*\d{1,4})?"
+    r"|[-*_=]{3,})$",
+    re.I,
+)
 
-    Only pages whose text came from OCR are touched, and only the structural
-    start of their lines (:func:`clean_ocr_line`); body text stays as read.
+
+def is_text_furniture(line: str) -> bool:
+    """A page number or a horizontal rule standing alone on its line of a text input."""
+    return bool(_TEXT_FURNITURE.match(line.strip()))
+
+
+def clean_document(doc: Document) -> Document:
+    """Text clean-up of what a reader produced (in place).
+
+    Text pages lose the page numbers and rules set between their pages; OCR'd
+    pages get the slips in their label words corrected (only the structural
+    start of their lines, :func:`clean_ocr_line`); body text stays as read.
     """
     for page in doc.pages:
+        if page.origin == "text":
+            page.blocks = [
+                b for b in page.blocks if not (isinstance(b, TextLine) and b.text and is_text_furniture(b.text))
+            ]
+            continue
         if page.origin != "ocr":
             continue
         for n, b in enumerate(page.blocks):

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from .. import rules
 from ..model import Block, Table, TextLine
 from ..normalize.text import fold, has_item_marker, strip_item_marker
 from .patterns import patterns
@@ -91,6 +93,7 @@ def parse_block(blocks: list[Block]) -> RawBlock | None:
     title: str | None = None
     page = None
     line_no = 0
+    opened = False  # the current field was opened by an empty value line (":" then items)
     p = patterns()
     for b in blocks:
         if isinstance(b, Table):
@@ -103,6 +106,10 @@ def parse_block(blocks: list[Block]) -> RawBlock | None:
             continue
         if tables:
             continue  # text after the table: headings, signatures, page furniture
+        if is_table_header_line(t):
+            # a table flattened to text lines (pdftotext): its header ends the lists
+            tables.append(Table(cells=[], n_rows=0, n_cols=0, page=b.page))
+            continue
         lab = _label_kind(t)
         if lab:
             kind, rest = lab
@@ -110,6 +117,7 @@ def parse_block(blocks: list[Block]) -> RawBlock | None:
                 break
             if kind == "jabatan":
                 page, line_no = b.page, b.line_no
+            opened = False
             if rest:
                 _assign(kind, rest, fields)
                 current = kind
@@ -122,9 +130,14 @@ def parse_block(blocks: list[Block]) -> RawBlock | None:
         if mv:
             value = mv.group("rest").strip()
             target = pending.pop(0) if pending else current
+            if not pending and not value and target in _NEXT_FIELD and fields[target]:
+                # an empty value line after a filled field: the next field, whose
+                # label a flattened layout set elsewhere
+                target = _NEXT_FIELD[target]
             if target is None:
                 continue
             current = target
+            opened = not value
             if target == "jabatan":
                 title = value
                 fields["jabatan"] = [TextLine(text=value)]
@@ -137,7 +150,7 @@ def parse_block(blocks: list[Block]) -> RawBlock | None:
             # a title wrapped under its hanging indent ("... pada Sub Bagian" / "Tata Usaha")
             title = f"{title} {t}"
             continue
-        if pending and pending[0] != "jabatan" and (has_item_marker(t) or b.kind == "item"):
+        if pending and pending[0] != "jabatan" and not opened and (has_item_marker(t) or b.kind == "item"):
             current = pending.pop(0)
         if current in ("tugas", "fungsi"):
             fields[current].append(b)
@@ -149,6 +162,35 @@ def parse_block(blocks: list[Block]) -> RawBlock | None:
     return RawBlock(title=title, tugas=tugas, fungsi=fungsi, tables=tables, page=page, line_no=line_no)
 
 
+@lru_cache(maxsize=1)
+def _header_wordings() -> frozenset[str]:
+    fields = rules.table_headers()["fields"]
+    return frozenset(
+        re.sub(r"\s+", " ", str(w)).strip(" .").upper()
+        for key in ("no", "sasaran", "indikator", "formulasi", "sumber_data")
+        for w in fields.get(key, [])
+    )
+
+
+def is_table_header_line(t: str) -> bool:
+    """An indicator table's column headers flattened to one line ("NO. SASARAN KINERJA
+    INDIKATOR KINERJA SUMBER DATA", or "PENJELASAN/" of a header set over two lines):
+    the line is nothing but header wordings."""
+    words = t.split()
+    if not words or not t.isupper() or len(words) > 16:
+        return False
+    known = _header_wordings()
+    reach = [True] + [False] * len(words)
+    for i in range(len(words)):
+        if not reach[i]:
+            continue
+        for j in range(i + 1, min(len(words), i + 5) + 1):
+            if " ".join(words[i:j]).strip(" ./") in known:
+                reach[j] = True
+    return reach[-1]
+
+
+_NEXT_FIELD = {"jabatan": "tugas", "tugas": "fungsi"}
 _OTHER_LABEL = re.compile(r"^[A-Za-z][A-Za-z ./]{1,30}\s*:")
 
 

@@ -116,14 +116,45 @@ def _body_lines(lines: list[Line], kind: str) -> list[TextLine]:
     return out
 
 
+_VALUE = re.compile(r"^\s*:\s*")
+_LONE_MARKER = re.compile(r"^(?:[-–•❖]\s*)?(?:\(?\d{1,2}[.)]|[a-zA-Z][.)]|\([a-zA-Z0-9]{1,2}\))$")
+
+
+def join_markers(lines: list[TextLine]) -> list[TextLine]:
+    """Flattened layouts: a value line (": a. bahwa ...") loses its colon, and an item
+    marker left alone on its line ("2.", ": 1.") joins the text line after it."""
+    out: list[TextLine] = []
+    pending: TextLine | None = None
+    for ln in lines:
+        t = ln.text.strip()
+        if not t:
+            if pending is None:
+                out.append(ln)
+            continue
+        if _VALUE.match(t) and len(t) > 1:
+            t = _VALUE.sub("", t, count=1)
+            ln = TextLine(text=t, kind="item" if has_item_marker(t) or not out else ln.kind, bbox=ln.bbox, page=ln.page)
+        if _LONE_MARKER.match(t):
+            pending = ln if pending is None else pending
+            pending = TextLine(text=t, kind="item", bbox=ln.bbox, page=ln.page)
+            continue
+        if pending is not None:
+            ln = TextLine(text=f"{pending.text} {t}", kind="item", bbox=ln.bbox, page=ln.page)
+            pending = None
+        out.append(ln)
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
 def read_list(lines: list[Line], kind: str) -> list[str]:
     """Menimbang / mengingat / memperhatikan items (a single unlettered item too)."""
-    return collect_items([ln for ln in _body_lines(lines, kind) if ln.text.strip()])
+    return collect_items([ln for ln in join_markers(_body_lines(lines, kind)) if ln.text.strip()])
 
 
 def read_tembusan(lines: list[Line]) -> list[str]:
     """Tembusan items, without a lead-in sentence ("Keputusan ini disampaikan kepada Yth.")."""
-    body = _body_lines(lines, "tembusan")
+    body = join_markers(_body_lines(lines, "tembusan"))
     # the list ends at a blank line followed by an unmarked line (page furniture, notes)
     kept: list[TextLine] = []
     for n, ln in enumerate(body):
@@ -173,5 +204,8 @@ def read_diktum(lines: list[Line]) -> list[Diktum]:
             continue
         skip_title = False
         if out:
-            out[-1][1].append(t)
+            if not out[-1][1]:
+                t = _VALUE.sub("", t, count=1)  # the text under a label alone: ": Indikator ..."
+            if t:
+                out[-1][1].append(t)
     return [Diktum(label, fold(" ".join(text))) for label, text in out]
