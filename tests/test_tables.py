@@ -169,3 +169,34 @@ def test_merged_sasaran_running_on_over_break_above_a_numbered_row():
     # a numbered row that starts in upper case opens its own SASARAN
     fresh = text.replace("masyarakat yang kondusif.", "Masyarakat kondusif")
     assert [r[0] for r in rows(fresh)][1:] == ["Masyarakat kondusif"] * 2
+
+
+def test_lower_case_run_on_outweighs_cells_without_evidence():
+    """Upper-case starts are no evidence of a fresh row: one cell running on in
+    lower case ("data asset yang benar") joins the cut row."""
+    text = (
+        NHDR + "\n1\tTertib Administrasi Data\tJumlah draf laporan Aset\t"
+        "Jumlah draf/konsep validasi\tBadan Pengelola\n"
+        "\n" + NHDR + "\n\tAset\t\tdata asset yang benar\tKeuangan dan Aset Daerah\n"
+        "\t\t\tJumlah draf inventaris\tAplikasi SIMBADA\n"
+    )
+    assert rows(text) == [
+        ("Tertib Administrasi Data Aset", "Jumlah draf laporan Aset",
+         "Jumlah draf/konsep validasi data asset yang benar",
+         "Badan Pengelola Keuangan dan Aset Daerah"),
+        ("Tertib Administrasi Data Aset", "Jumlah draf laporan Aset", "Jumlah draf inventaris",
+         "Aplikasi SIMBADA"),
+    ]
+
+
+def test_cut_row_under_a_merged_sasaran_without_numbers():
+    text = (
+        HDR + "\nTertib desa\tPendampingan RKP\tJumlah RKP\tSeluruh Desa\n"
+        "\tMonitoring dan Evaluasi\tJumlah Monitoring dan Evaluasi\tSeluruh Desa\n"
+        "\n" + HDR + "\n\tPenyerapan APB Des\tPenyerapan APB Des\t\n"
+        "\tPembinaan Keuangan\tJumlah Pembinaan Keuangan\tSeluruh Desa\n"
+    )
+    out = rows(text)
+    assert len(out) == 3
+    assert out[1] == ("Tertib desa", "Monitoring dan Evaluasi Penyerapan APB Des",
+                      "Jumlah Monitoring dan Evaluasi Penyerapan APB Des", "Seluruh Desa")

@@ -40,6 +40,9 @@ _BULLET_START = re.compile(r"^\s*(?:[❖•●▪◦·►➢*]|[-–—](?=\s))"
 _ITEM_NUM = re.compile(r"(?:^|\s)(\d{1,2})[.)]\s")
 #: cells that are never filled down (SCHEMA.md table rule 4)
 _NEVER_FILLED = frozenset({"formulasi", "sumber_data"})
+#: cells whose lower-case start is strong evidence of a run-on (sumber data may
+#: start in lower case: "sda")
+_RUN_ON_STRONG = frozenset({"indikator", "formulasi"})
 
 
 @lru_cache(maxsize=1)
@@ -162,7 +165,9 @@ def _continues_cell(prev: str, cur: str, raw: str) -> bool | None:
         return True
     # the tail of an item, then the next number of the list above ("... PD 10. ...")
     nums = [int(x.group(1)) for x in _ITEM_NUM.finditer(" " + cur)]
-    return bool(nums) and nums[0] > 1 and _max_item(prev) == nums[0] - 1
+    if nums and nums[0] > 1 and _max_item(prev) == nums[0] - 1:
+        return True
+    return None
 
 
 def is_continuation(prev: RawRow, cur: RawRow, sasaran_owner: RawRow | None = None) -> bool:
@@ -173,17 +178,26 @@ def is_continuation(prev: RawRow, cur: RawRow, sasaran_owner: RawRow | None = No
     """
     if cur.get("no"):
         return False
-    votes_cont = votes_fresh = 0
+    votes_cont = votes_fresh = weak_fresh = 0
     for f in FIELDS:
         before = prev.get(f)
         if f == "sasaran" and not before and sasaran_owner is not None:
             before = sasaran_owner.get("sasaran")
-        v = _continues_cell(before, cur.get(f), cur.raw_first.get(f, ""))
+        text = cur.get(f)
+        v = _continues_cell(before, text, cur.raw_first.get(f, ""))
         if v is True:
-            votes_cont += 1
+            # a text left open ("... Pangan dan") or an INDIKATOR / FORMULASI
+            # going on in lower case (they never start so) outweighs a cell
+            # that merely starts in upper case
+            strong = bool(before and _open_end().search(before)) or (
+                f in _RUN_ON_STRONG and text[:1].islower()
+            )
+            votes_cont += 2 if strong else 1
         elif v is False:
             votes_fresh += 1
-    if votes_cont > 0 and votes_cont >= votes_fresh:
+        elif text:
+            weak_fresh += 1  # a text with no sign of running on
+    if votes_cont > 0 and votes_cont >= votes_fresh + weak_fresh:
         return True
     # a row cut just before its last words: only cells the row above already
     # has, and no FORMULASI of its own although the row above has one
@@ -191,11 +205,12 @@ def is_continuation(prev: RawRow, cur: RawRow, sasaran_owner: RawRow | None = No
     prev_have = {f for f in FIELDS if prev.get(f)}
     if "sumber_data" in have and not have & {"indikator", "formulasi"}:
         return True  # a SUMBER DATA cannot open a row: the tail of a cut row
-    if prev.get("no") and _NEVER_FILLED & (prev_have - have):
-        # a numbered table whose first row after the break has no number and
-        # lacks a FORMULASI or SUMBER DATA the row above has (cells that are
-        # never filled down): the rest of the cut row, whatever its wording
-        return True
+    if _NEVER_FILLED & (prev_have - have) and (prev.get("no") or not cur.get("sasaran")):
+        # the first row after the break has no number and lacks a FORMULASI or
+        # SUMBER DATA the row above has (cells never filled down), and either
+        # the rows are numbered or it sits under the merged SASARAN: the rest
+        # of the cut row, whatever its wording
+        return votes_fresh == 0
     if not have or {"sasaran", "indikator"} <= have:
         return False
     if have < prev_have and "formulasi" in prev_have - have:
