@@ -200,3 +200,22 @@ def test_cut_row_under_a_merged_sasaran_without_numbers():
     assert len(out) == 3
     assert out[1] == ("Tertib desa", "Monitoring dan Evaluasi Penyerapan APB Des",
                       "Jumlah Monitoring dan Evaluasi Penyerapan APB Des", "Seluruh Desa")
+
+
+def test_slash_joined_header_wordings_read_part_by_part():
+    assert header_field("PENJELASAN/ FORMULASI")[0] == "formulasi"
+    assert header_field("PENJELASAN/ FORMULASI")[1] >= 80
+    assert header_field("Sumber / Data Dukung")[0] == "sumber_data"
+    # parts naming different columns: no part wins over the whole wording
+    assert header_field("SASARAN / TARGET")[1] < 80
+
+
+def test_header_tail_cut_by_page_break_is_not_a_row():
+    """A header set over two rows, cut by the page break after its first row:
+    the tail ("PENGHITUNGAN") opens the next part above the numbering row."""
+    head = "NO.\tKINERJA\tINDIKATOR KINERJA\tPENJELASAN/ FORMULASI\tSUMBER DATA"
+    text = (
+        head + "\n\n\t\t\tPENGHITUNGAN\t\n1\t2\t3\t4\t5\n"
+        "1\tTertib data\tDraf dokumen\tJumlah draf yang benar\tKasubag\n"
+    )
+    assert rows(text) == [("Tertib data", "Draf dokumen", "Jumlah draf yang benar", "Kasubag")]

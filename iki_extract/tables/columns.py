@@ -33,10 +33,49 @@ def _wordings() -> list[tuple[str, str]]:
 
 
 def header_field(text: str) -> tuple[str | None, float]:
-    """The field a header cell names, with its score (0-100)."""
+    """The field a header cell names, with its score (0-100).
+
+    A wording joined with "/" ("PENJELASAN/ FORMULASI", "SASARAN/KINERJA") is
+    also read part by part: when its parts all name one field (or name
+    nothing), that field scores as its best part does.
+    """
     t = _norm(text)
     if not t or len(t) > 80:
         return None, 0.0
+    whole = _field_of(t)
+    parts = [p.strip() for p in t.split("/") if len(p.strip()) >= 3]
+    if len(parts) < 2:
+        return whole
+    scored = [_field_of(p) for p in parts]
+    named = {f for f, score in scored if f and score >= _min_score()}
+    if len(named) != 1:
+        return whole
+    fld = named.pop()
+    best = max(score for f, score in scored if f == fld)
+    return (fld, best) if best > whole[1] else whole
+
+
+@lru_cache(maxsize=1)
+def _header_tokens() -> frozenset[str]:
+    return frozenset(tok for w, _ in _wordings() for tok in re.findall(r"[a-z]+", w))
+
+
+def is_header_tail(cells: list[Cell]) -> bool:
+    """A row made only of header words ("PENGHITUNGAN" under an empty row):
+    the rest of a header set over two rows whose first row stayed on the page
+    before (or a header row too broken to name two columns)."""
+    words = [tok for c in cells for tok in re.findall(r"[a-z]+", c.text.lower())]
+    if not words or any(ch.isdigit() for c in cells for ch in c.text):
+        return False
+    return all(tok in _header_tokens() for tok in words)
+
+
+def _min_score() -> float:
+    return float(rules.table_headers().get("min_score", 80))
+
+
+@lru_cache(maxsize=4096)
+def _field_of(t: str) -> tuple[str | None, float]:
     best: tuple[str | None, float] = (None, 0.0)
     for w, fld in _wordings():
         if t == w:

@@ -31,6 +31,7 @@ from .columns import (
     default_mapping,
     header_mapping,
     header_rows,
+    is_header_tail,
     is_number_cell,
     numbering_row,
 )
@@ -301,6 +302,8 @@ def raw_rows(parts: list[Table]) -> tuple[list[RawRow], str | None]:
         for cells in grid[start:]:
             if header_mapping(cells, part.n_cols) is not None:
                 continue  # a repeated header row
+            if first_data and is_header_tail(cells):
+                continue  # the tail of a header cut by the page break
             is_num, leftover = numbering_row(cells)
             if is_num:
                 saw_numbering = True
