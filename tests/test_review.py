@@ -227,3 +227,15 @@ def test_formula_like_values_round_trip(corpus, sample_corpus_src):
         "applied",
         "applied",
     ]
+
+
+def test_decision_kept_while_a_batch_holds_the_corpus(corpus, sample_corpus_src, monkeypatch):
+    import iki_extract.review.app as review_app
+
+    monkeypatch.setattr(review_app, "rebuild_tables", lambda corpus: False)
+    c = _client(corpus, sample_corpus_src)
+    decree_id, block, row = _pdf_row(corpus)
+    form = _form(c.get(f"/item/{decree_id}/{block}/{row}").text)
+    r = c.post("/decide", data={**form, "action": "accept"})
+    assert r.status_code == 200 and 'id="pending"' in r.text
+    assert [d.action for d in DecisionStore(corpus).all()] == ["accept"]

@@ -69,20 +69,27 @@ def is_loopback(host: str | None) -> bool:
         return False
 
 
-def rebuild_tables(corpus: Path) -> bool:
-    """Rebuild the corpus tables (decisions applied); False when a batch run holds the lock."""
+def rebuild_tables(corpus: Path, *, attempts: int = 20, pause: float = 0.5) -> bool:
+    """Rebuild the corpus tables (decisions applied).  Waits a little while another
+    reviewer's rebuild holds the corpus; False when it stays busy (a batch run: that run
+    applies the decision when it rebuilds the tables)."""
+    import time
+
     from ..batch.corpus import build_corpus
     from ..batch.manifest import MANIFEST_NAME, Manifest
     from ..batch.runner import BatchError, _lock
 
     if not (corpus / MANIFEST_NAME).exists():
         return False
-    try:
-        with _lock(corpus), Manifest(corpus / MANIFEST_NAME) as manifest:
-            build_corpus(corpus, manifest)
-        return True
-    except BatchError:
-        return False
+    for attempt in range(max(1, attempts)):
+        try:
+            with _lock(corpus), Manifest(corpus / MANIFEST_NAME) as manifest:
+                build_corpus(corpus, manifest)
+            return True
+        except BatchError:
+            if attempt + 1 < attempts:
+                time.sleep(pause)
+    return False
 
 
 class ReviewApp:
@@ -197,6 +204,7 @@ class ReviewApp:
             prev_key=prev,
             query=urlencode(_filters(request)),
             conflict=conflict,
+            pending=request.query_params.get("pending") == "1",
             reviewer=request.cookies.get("iki_reviewer") or self.config.reviewer,
         )
 
@@ -238,12 +246,14 @@ class ReviewApp:
             except Conflict as exc:
                 edited = {k: str(form.get(f"f_{k}", current.get(k) or "")) for k in current}
                 return self._item(request, decree_id, block, row, edited, status=409, conflict=exc)
-            if self.config.rebuild:
-                rebuild_tables(self.corpus)
+            rebuilt = rebuild_tables(self.corpus) if self.config.rebuild else False
         nxt = str(form.get("next", ""))
         target = f"/item/{nxt}" if _valid_key(nxt) else f"/item/{decree_id}/{block}/{row}"
         query = str(form.get("query", ""))
-        response = RedirectResponse(target + (f"?{query}" if _safe_query(query) else ""), 303)
+        parts = [query] if _safe_query(query) else []
+        if not rebuilt:
+            parts.append("pending=1")
+        response = RedirectResponse(target + (f"?{'&'.join(parts)}" if parts else ""), 303)
         response.set_cookie("iki_reviewer", reviewer, httponly=True, samesite="strict")
         return response
 
