@@ -219,3 +219,17 @@ def test_header_tail_cut_by_page_break_is_not_a_row():
         "1\tTertib data\tDraf dokumen\tJumlah draf yang benar\tKasubag\n"
     )
     assert rows(text) == [("Tertib data", "Draf dokumen", "Jumlah draf yang benar", "Kasubag")]
+
+
+def test_cut_row_whose_rest_has_sasaran_but_no_indikator_is_joined():
+    text = (
+        HDR + "\nMeningkatnya partisipasi Organisasi Sosial\tProsentase kehadiran\t"
+        "Jumlah peserta x\tLaporan\n"
+        "\n" + HDR + "\nKemasyarakatan\t\t100%\t\n"
+        "\tProsentase organisasi aktif\tJumlah organisasi aktif\tLaporan kegiatan\n"
+    )
+    sas = "Meningkatnya partisipasi Organisasi Sosial Kemasyarakatan"
+    assert rows(text) == [
+        (sas, "Prosentase kehadiran", "Jumlah peserta x 100%", "Laporan"),
+        (sas, "Prosentase organisasi aktif", "Jumlah organisasi aktif", "Laporan kegiatan"),
+    ]

@@ -212,6 +212,10 @@ def is_continuation(prev: RawRow, cur: RawRow, sasaran_owner: RawRow | None = No
         # the rows are numbered or it sits under the merged SASARAN: the rest
         # of the cut row, whatever its wording
         return votes_fresh == 0
+    if "sasaran" in have and "indikator" not in have and prev.get("indikator") and not votes_fresh:
+        # a row that opens a SASARAN of its own has an INDIKATOR of its own (it
+        # cannot fill one down from another SASARAN): the rest of the cut row
+        return True
     if not have or {"sasaran", "indikator"} <= have:
         return False
     if have < prev_have and "formulasi" in prev_have - have:
