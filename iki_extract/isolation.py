@@ -50,7 +50,8 @@ _FORK_LOCK = threading.Lock()
 _LIVE: dict[int, bool] = {}  # pid -> own group, of the children running now
 _ALLOC_FAILURE = re.compile(
     r"(cannot|unable to|could not|failed to) allocate|out of memory|bad_alloc|"
-    r"MemoryError|insufficient memory|not enough memory",
+    r"MemoryError|insufficient memory|not enough memory|failed to map segment|"
+    r"Cannot allocate memory",
     re.IGNORECASE,
 )
 
@@ -172,6 +173,12 @@ def _outcome(
         return Outcome(**payload)
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
+        if sig == signal.SIGABRT and max_memory_mb:  # a C/C++ library whose allocation failed
+            return Outcome(
+                error=memory_message(max_memory_mb) + " (the process aborted)",
+                error_class="MemoryError",
+                stage="worker",
+            )
         name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
         return Outcome(
             error=f"extraction process killed by {name}", error_class="WorkerCrash", stage="worker"

@@ -79,7 +79,8 @@ def test_extract_flate_bomb_is_one_memory_error_and_the_run_goes_on(tmp_path: Pa
     )
     assert res.returncode == 1, res.stderr
     bomb_lines = [ln for ln in res.stderr.splitlines() if ln.startswith("bomb.pdf:")]
-    assert bomb_lines == ["bomb.pdf: memory limit of 200 MB exceeded"], res.stderr
+    assert len(bomb_lines) == 1, res.stderr  # a Python MemoryError, or a C library's abort
+    assert bomb_lines[0].startswith("bomb.pdf: memory limit of 200 MB exceeded"), res.stderr
     assert "1 ok, 1 failed" in res.stdout
     assert len(list((tmp_path / "out" / "decrees").glob("*.json"))) == 2
 

@@ -134,12 +134,11 @@ def test_hostile_archive(tmp_path: Path, command: str) -> None:
         for name, cls in expected.items():
             if cls is not None:
                 assert by_file[name] == cls, (name, by_file[name])
-        assert "memory limit of 200 MB exceeded" in set(errors["message"])
+        assert errors["message"].str.startswith("memory limit of 200 MB exceeded").any()
         assert "timed out after 20 s" in set(errors["message"])
     else:
         lines = res.stderr.splitlines()
         bad = {
-            "bomb.pdf: memory limit of 200 MB exceeded",
             "blank.pdf: timed out after 20 s",
             "linked_folder: symlink not followed",
             "passwd.txt: symlink not followed",
@@ -147,6 +146,8 @@ def test_hostile_archive(tmp_path: Path, command: str) -> None:
         }
         for line in bad:
             assert lines.count(line) == 1, (line, res.stderr)
+        bomb = [ln for ln in lines if ln.startswith("bomb.pdf: ")]
+        assert len(bomb) == 1 and "memory limit of 200 MB exceeded" in bomb[0], res.stderr
         assert sum(ln.startswith("corrupt.pdf: ") for ln in lines) == 1, res.stderr
         assert lines.count("kec_a.txt: warning: 1 invalid UTF-8 byte sequence replaced") == 1
         assert "6 failed" in res.stdout, res.stdout

@@ -158,8 +158,34 @@ def warm_up() -> None:
         pass
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
+    _preload_ocr_libraries()
     # the children's garbage collector then leaves the shared objects (and their pages) alone
     gc.freeze()
+
+
+_OCR_MODULES = (
+    "cv2",
+    "pytesseract",
+    "tesserocr",
+    "iki_extract.ingest.ocr",
+    "iki_extract.ingest.ocr_tables",
+    "iki_extract.ingest.image_prep",
+)
+
+
+def _preload_ocr_libraries() -> None:
+    """Import the OCR stack's libraries (no engine is started: that stays per child).
+
+    The children then share these mappings instead of mapping them anew under their
+    memory cap, where a small ``--max-memory`` would fail the import itself.
+    """
+    import importlib
+
+    for name in _OCR_MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception:  # an optional backend that is not installed
+            continue
 
 
 def _tiny_pdf(path: Path) -> None:
