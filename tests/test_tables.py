@@ -233,3 +233,12 @@ def test_cut_row_whose_rest_has_sasaran_but_no_indikator_is_joined():
         (sas, "Prosentase kehadiran", "Jumlah peserta x 100%", "Laporan"),
         (sas, "Prosentase organisasi aktif", "Jumlah organisasi aktif", "Laporan kegiatan"),
     ]
+
+
+def test_word_broken_at_its_hyphen_joins_without_space():
+    from iki_extract.tables.cells import join_lines
+
+    assert join_lines(["peraturan perundang-", "undangan"]) == "peraturan perundang-undangan"
+    assert join_lines(["(UP/GU/LS- Pihak ke-", "3/LS-GAJI)"]) == "(UP/GU/LS- Pihak ke-3/LS-GAJI)"
+    assert join_lines(["SPP UP -", "GU"]) == "SPP UP - GU"  # a dash after a space stays apart
+    assert join_lines(["Jumlah A", "dibagi B"]) == "Jumlah A dibagi B"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ..normalize.text import fold
+from .cells import join_lines
 
 _MULT = r"(?:[xX×*]\s*)"
 _PCT = r"100\s*%"
@@ -35,8 +36,8 @@ def _inline_fraction(text: str) -> str | None:
 
 def stacked_fraction(numerator: list[str], denominator: list[str], suffix: str = "") -> str:
     """Join a typeset fraction's lines; a ``x 100%`` found anywhere goes last."""
-    num = fold(" ".join(numerator))
-    den = fold(" ".join(denominator))
+    num = join_lines(numerator)
+    den = join_lines(denominator)
     pct = bool(_TRAILING_PCT.search(num) or _TRAILING_PCT.search(den) or re.search(_PCT, suffix))
     num = _TRAILING_PCT.sub("", num)
     den = _TRAILING_PCT.sub("", den)
@@ -52,5 +53,5 @@ def formula_text(lines: list[str], fraction_bars: list[int] | None = None) -> st
     if fraction_bars:
         k = fraction_bars[0]
         return stacked_fraction(lines[: k + 1], lines[k + 1 :])
-    text = fold(" ".join(lines))
+    text = join_lines(lines)
     return _inline_fraction(text) or text

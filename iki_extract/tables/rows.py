@@ -26,6 +26,7 @@ from .. import rules
 from ..model import Cell, IndikatorRow, Table
 from ..normalize.text import fold, strip_bullet
 from .align import align_part
+from .cells import join_lines
 from .columns import (
     FIELDS,
     default_mapping,
@@ -106,7 +107,7 @@ def _row_from_cells(cells: list[Cell], mapping: dict[int, str]) -> RawRow:
             row.confidence = c.confidence if row.confidence is None else min(row.confidence, c.confidence)
             _min_conf(row.field_conf, fld, c.confidence)
     for fld, lines in row.lines.items():
-        row.text[fld] = fold(" ".join(lines))
+        row.text[fld] = join_lines(lines)
     return row
 
 
