@@ -1,5 +1,6 @@
 """The section grammar (layout/grammar.py) decoded over whole documents."""
 
+import pytest
 from conftest import extract_text
 
 from iki_extract.layout.grammar import Unit, decode
@@ -139,3 +140,21 @@ def test_flattened_pdf_text_labels_apart_from_their_values():
         "Peraturan Bupati Tanah Angin Nomor 4 Tahun 2020 tentang Kecamatan;",
     ]
     assert [(x.label, x.text) for x in d.diktum][0] == ("KESATU", "Indikator sebagaimana Lampiran.")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "KEPUTUSAN LURAH SUKAMAJU",
+        "KEPUTUSAN KEPALA DINAS KESEHATAN KABUPATEN TANAH ANGIN",
+        "KEPUTUSAN BUPATI TANAH ANGIN",
+        "KEPUTUSAN WALIKOTA SAMARINDA",
+        "Keputusan Kepala Badan Perencanaan Pembangunan Daerah",
+    ],
+)
+def test_every_issuer_sets_a_decree(title):
+    issuer = title.split(" ", 1)[1].upper()
+    text = KOP + f"{title}\nNOMOR 061/7/2021\nTENTANG\nINDIKATOR KINERJA INDIVIDU\n\n{issuer},\n\n" + BODY
+    (d,) = extract_text(text)
+    assert d.header.nomor == "061/7/2021"
+    assert len(d.menimbang) == 2 and len(d.diktum) == 2

@@ -16,17 +16,10 @@ def _alt(words: list[str]) -> str:
 
 @dataclass(frozen=True)
 class Patterns:
-    decree_title: re.Pattern[str]
     nomor: re.Pattern[str]
     tentang: re.Pattern[str]
     menimbang: re.Pattern[str]
     mengingat: re.Pattern[str]
-    memperhatikan: re.Pattern[str]
-    memutuskan: re.Pattern[str]
-    menetapkan: re.Pattern[str]
-    diktum: re.Pattern[str]
-    pasal: re.Pattern[str]
-    bab: re.Pattern[str]
     ditetapkan: re.Pattern[str]
     pada_tanggal: re.Pattern[str]
     tembusan: re.Pattern[str]
@@ -36,7 +29,6 @@ class Patterns:
     fungsi_label: re.Pattern[str]
     value_line: re.Pattern[str]
     block_heading: re.Pattern[str]
-    report_heading: re.Pattern[str]
     nip: re.Pattern[str]
     date_line: re.Pattern[str]
 
@@ -52,13 +44,11 @@ _NUM = r"(?:[-–•❖]\s*)?(?:\d{1,2}\s*[.)]\s*|[a-z]\s*[.)]\s*|[IVX]{1,4}\s*[
 @lru_cache(maxsize=1)
 def patterns() -> Patterns:
     kw = rules.keywords()
-    ordinals = kw["diktum_ordinals"] + kw["diktum_ordinals_alt"]
     months = _alt(list(kw["months"]))
     label = lambda words: re.compile(  # noqa: E731
         rf"^{_NUM}(?P<label>{_alt(words)})\b\s*(?P<colon>:)?\s*(?P<rest>.*)$", re.I
     )
     return Patterns(
-        decree_title=re.compile(rf"^(?P<title>{_alt(kw['decree_title'])})\b(?P<rest>.*)$", re.I),
         nomor=re.compile(
             rf"(?:^|\s)(?:{_alt(kw['nomor_label'])})\s*[.:]?\s*:?\s*(?P<nomor>[0-9A-Za-z.][^\s:]*(?:\s*[/.\-]\s*[^\s/]+)*)",
             re.I,
@@ -66,15 +56,6 @@ def patterns() -> Patterns:
         tentang=re.compile(rf"^(?:{_alt(kw['tentang_label'])})\b\s*:?\s*(?P<rest>.*)$", re.I),
         menimbang=label(kw["menimbang"]),
         mengingat=label(kw["mengingat"]),
-        memperhatikan=label(kw["memperhatikan"]),
-        memutuskan=re.compile(rf"^(?:{_alt(kw['memutuskan'])})\b\s*:?\s*(?P<rest>.*)$", re.I),
-        menetapkan=re.compile(rf"^(?:{_alt(kw['menetapkan'])})\b\s*:?\s*(?P<rest>.*)$", re.I),
-        diktum=re.compile(
-            rf"^(?P<label>{_alt(ordinals)})\b\s*(?P<colon>:)?\s*(?P<rest>.*)$", re.I
-        ),
-        # "Pasal 3" alone on its line, or as a label "PASAL 3 : text"
-        pasal=re.compile(r"^pasal\s+(?P<n>\d{1,3})\s*(?:$|:\s*(?P<rest>.*)$)", re.I),
-        bab=re.compile(r"^BAB\s+[IVXL]+\b", re.I),
         ditetapkan=re.compile(
             r"^ditetapkan(?:\s+di)?\s*:?\s*(?P<rest>.*)$", re.I
         ),
@@ -89,7 +70,6 @@ def patterns() -> Patterns:
         block_heading=re.compile(
             r"^(?:" + "|".join(_headless(w) for w in kw["block_heading"]) + r")\s*$", re.I
         ),
-        report_heading=re.compile(rf"^(?:{_alt(kw['report_headings'])})\b", re.I),
         nip=re.compile(r"\bNIP\b\s*[.:]?\s*(?P<nip>[\d\s.]{8,30})", re.I),
         date_line=re.compile(
             rf"^(?P<place>[A-Za-z .'-]{{2,40}}),\s*(?:\d{{1,2}}\s*)?(?:{months})\s*\d{{4}}\s*$", re.I
