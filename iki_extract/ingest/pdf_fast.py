@@ -136,12 +136,12 @@ class FastPage:
                     x0, x1 = l_.value - sx, r_.value - sx
                 bottom = base + descent_ratio * size
                 top = bottom - size
+                # the keys pdfplumber's WordExtractor reads (no "matrix": a page whose
+                # text is not upright is read by pdfplumber, see needs_fallback)
                 out.append({
                     "object_type": "char", "text": text, "fontname": fontname, "size": size,
                     "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
-                    "width": x1 - x0, "height": size, "upright": upright,
-                    "matrix": (math.cos(angle), -math.sin(angle), math.sin(angle),
-                               math.cos(angle), x, h - base),
+                    "upright": upright, "angle": angle,
                 })
             return out
         finally:
