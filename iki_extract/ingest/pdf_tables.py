@@ -361,7 +361,7 @@ def extract_tables(page: Any, words: list[Word], page_no: int) -> tuple[list[Tab
 # header, maybe rules between rows) or with no rules at all.  The lines
 # strategy finds no cell there, so the page's remaining words are searched
 # for a header line: a band of 1-6 stacked lines whose words, grouped by
-# horizontal gaps, name at least two columns (``columns.header_field``).
+# horizontal gaps, name at least two columns (``vocab.header_field``).
 # The header's groups give the columns; the lines below are assigned to
 # them by x-centre until the table ends (a large vertical gap, a word
 # crossing a column boundary, a ruled table, a new header, the page end).
@@ -424,7 +424,7 @@ def _is_header_word(w: Word, vocab: frozenset[str]) -> bool:
 
 @lru_cache(maxsize=4096)
 def _field(text: str) -> tuple[str | None, float]:
-    from ..tables.columns import header_field
+    from ..vocab import header_field
 
     return header_field(text)
 
@@ -486,7 +486,7 @@ def _header_groups(words: list[Word], space: float) -> tuple[tuple, list[_Group]
     output columns and at most one group (of three or more named) names
     nothing.  Returns (score, groups) for the best such grouping.
     """
-    from ..tables.columns import FIELDS
+    from ..vocab import FIELDS
 
     size = sorted(_size(w) for w in words)[len(words) // 2]
     best: tuple[tuple, list[_Group]] | None = None
