@@ -181,6 +181,8 @@ def _preload_ocr_libraries() -> None:
     """
     import importlib
 
+    # before libtesseract/libgomp load: one OpenMP thread per process (see ocr_engine)
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     for name in _OCR_MODULES:
         try:
             importlib.import_module(name)
