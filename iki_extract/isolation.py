@@ -208,8 +208,12 @@ def _child(
     args: tuple[Any, ...],
     classify: Callable[[BaseException, int | None], ChildError] | None,
 ) -> None:
+    global _FORK_LOCK
     code = 0
     try:
+        # the parent held the fork lock while forking: this process needs its own, free
+        _FORK_LOCK = threading.Lock()
+        _LIVE.clear()
         if new_group:
             try:
                 os.setpgid(0, 0)

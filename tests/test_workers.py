@@ -77,3 +77,18 @@ def test_pages_of_a_long_pdf_read_by_two_workers_are_the_same(tmp_path: Path) ->
     two = read_pdf(path, data, workers=2)
     assert [p.number for p in two.pages] == list(range(1, PARALLEL_MIN_PAGES + 3))
     assert one == two
+
+
+def _nested(n: int) -> list[int]:
+    from iki_extract.isolation import map_isolated
+
+    outs = map_isolated(lambda k: k * k, [(k,) for k in range(n)], workers=2, new_group=False)
+    return [o.value for o in outs]
+
+
+def test_an_isolated_child_can_fork_its_own_helpers() -> None:
+    """What a file child does when it shares a scan's pages among page children."""
+    from iki_extract.isolation import map_isolated
+
+    outs = list(map_isolated(_nested, [(3,), (4,)], workers=2, timeout=10))
+    assert [o.value for o in outs] == [[0, 1, 4], [0, 1, 4, 9]], [o.error for o in outs]
