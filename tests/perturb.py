@@ -159,6 +159,17 @@ def kop_address_nomor(text: str) -> str:
     return text if m is None else text[: m.start()] + addr + text[m.start() :]
 
 
+def nomor_placeholder(text: str, gold: Gold) -> tuple[str, Gold]:
+    """An unnumbered draft ("NOMOR : ........") under a kop whose address has a
+    "Nomor": the nomor must come out empty, never the street number."""
+    text = re.sub(r"^((?:NOMOR|Nomor)\s*:?)[ \t]*\S.*$", r"\1 ........", text, flags=re.M)
+    text = re.sub(r"^(KEPUTUSAN [A-Z ]+ (?:NOMOR|Nomor)\s*:?)[ \t]*\S.*$", r"\1 ........", text, flags=re.M)
+    new_gold = copy.deepcopy(gold)
+    for d in new_gold:
+        d["header"]["nomor"] = None
+    return kop_address_nomor(text), new_gold
+
+
 def crlf_and_spaces(text: str) -> str:
     """CRLF line ends, trailing blanks and doubled blank lines."""
     text = re.sub(r"\n\n", "\n\n\n", text)
@@ -341,6 +352,7 @@ KINDS: dict[str, Perturbation] = {
     "no_markdown": _text_only(no_markdown),
     "page_furniture": _text_only(page_furniture),
     "kop_address_nomor": _text_only(kop_address_nomor),
+    "nomor_placeholder": nomor_placeholder,
     "crlf_and_spaces": _text_only(crlf_and_spaces),
     "split_title": _text_only(split_title),
     "joined_title": _text_only(joined_title),
