@@ -242,3 +242,17 @@ def test_word_broken_at_its_hyphen_joins_without_space():
     assert join_lines(["(UP/GU/LS- Pihak ke-", "3/LS-GAJI)"]) == "(UP/GU/LS- Pihak ke-3/LS-GAJI)"
     assert join_lines(["SPP UP -", "GU"]) == "SPP UP - GU"  # a dash after a space stays apart
     assert join_lines(["Jumlah A", "dibagi B"]) == "Jumlah A dibagi B"
+
+
+def test_row_with_its_own_measure_and_an_empty_sumber_data_is_not_joined():
+    """After a page break, a row under the merged SASARAN whose INDIKATOR opens with
+    a measure word ("Jumlah ...") is a row of its own even with its SUMBER DATA
+    empty; the tail of a cut row ("Penyerapan APB Des") is still joined."""
+    text = (
+        HDR + "\nTertib persuratan\tJumlah surat yang diagendakan\tJumlah surat dicatat\tBuku agenda\n"
+        "\n" + HDR + "\n\tJumlah arsip yang ditata\tJumlah berkas arsip yang diberi kode\t\n"
+    )
+    assert rows(text) == [
+        ("Tertib persuratan", "Jumlah surat yang diagendakan", "Jumlah surat dicatat", "Buku agenda"),
+        ("Tertib persuratan", "Jumlah arsip yang ditata", "Jumlah berkas arsip yang diberi kode", None),
+    ]

@@ -172,6 +172,11 @@ def _continues_cell(prev: str, cur: str, raw: str) -> bool | None:
     return None
 
 
+def _names_a_measure(text: str) -> bool:
+    first = text.split(" ", 1)[0].lower() if text else ""
+    return first in rules.keywords().get("indicator_measure_words", [])
+
+
 def is_continuation(prev: RawRow, cur: RawRow, sasaran_owner: RawRow | None = None) -> bool:
     """Whether ``cur`` (first row after a break) continues ``prev``.
 
@@ -207,11 +212,16 @@ def is_continuation(prev: RawRow, cur: RawRow, sasaran_owner: RawRow | None = No
     prev_have = {f for f in FIELDS if prev.get(f)}
     if "sumber_data" in have and not have & {"indikator", "formulasi"}:
         return True  # a SUMBER DATA cannot open a row: the tail of a cut row
-    if _NEVER_FILLED & (prev_have - have) and (prev.get("no") or not cur.get("sasaran")):
+    if (
+        _NEVER_FILLED & (prev_have - have)
+        and not _names_a_measure(cur.get("indikator"))
+        and (prev.get("no") or not cur.get("sasaran"))
+    ):
         # the first row after the break has no number and lacks a FORMULASI or
         # SUMBER DATA the row above has (cells never filled down), and either
         # the rows are numbered or it sits under the merged SASARAN: the rest
-        # of the cut row, whatever its wording
+        # of the cut row, whatever its wording -- unless its INDIKATOR opens with
+        # a measure word ("Jumlah ...": a row of its own with an empty SUMBER DATA)
         return votes_fresh == 0
     if "sasaran" in have and "indikator" not in have and prev.get("indikator") and not votes_fresh:
         # a row that opens a SASARAN of its own has an INDIKATOR of its own (it
