@@ -113,6 +113,17 @@ other_wordings = _wording(
     }
 )
 
+# wordings joined with "/" (each part names the same column), as other decrees set them
+slash_wordings = _wording(
+    {
+        "INDIKATOR": "INDIKATOR/ KINERJA",
+        "FORMUL": "PENJELASAN/ FORMULASI",
+        "SUMBER": "SUMBER/ DATA",
+        "KINERJA": "SASARAN/ KINERJA",
+        "SASARAN": "SASARAN/ KINERJA",
+    }
+)
+
 
 def sasaran_on_every_row(text: str) -> str:
     """A merged SASARAN written out again on every row it covers."""
@@ -138,6 +149,7 @@ KINDS = {
     "extra_satuan_last": extra_satuan_last,
     "title_case_wordings": title_case_wordings,
     "other_wordings": other_wordings,
+    "slash_wordings": slash_wordings,
     "sasaran_on_every_row": sasaran_on_every_row,
 }
 
