@@ -404,7 +404,7 @@ def glyph_count(ink: np.ndarray, dpi: float) -> int:
 
 
 SPECK_SIZE = 0.4  # × median glyph height: a smaller blob is a dot or a speck
-SPECK_REACH = 0.3  # × median glyph height: a dot this close beside a glyph is punctuation
+SPECK_REACH = 0.6  # × median glyph height: a dot this close beside a glyph is punctuation
 SPECK_REACH_UP = 0.6  # × median glyph height: the dot of an "i" or "j" above its stem
 
 
