@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import glob
 import os
+import time
 from typing import Any
 
 import numpy as np
@@ -113,8 +114,10 @@ class PageReader:
 def _api_words(api: Any, timeout: float) -> list[Word]:
     from tesserocr import RIL, iterate_level
 
-    if not api.Recognize(max(1, int(timeout * 1000))):
+    t0 = time.monotonic()
+    if not api.Recognize(max(1, int(timeout * 1000))) and time.monotonic() - t0 >= 0.9 * timeout:
         raise RuntimeError(f"Tesseract timeout ({timeout} s)")
+    # a failed Recognize before the deadline: read what the iterator holds
     out: list[Word] = []
     it = api.GetIterator()
     if it is None:
