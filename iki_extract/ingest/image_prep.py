@@ -209,17 +209,6 @@ def normalise_background(grey: np.ndarray) -> np.ndarray:
     return cv2.divide(grey, bg, scale=255)
 
 
-def rule_binary(grey: np.ndarray, binary: np.ndarray) -> np.ndarray:
-    """``binary`` plus what a local (adaptive) threshold finds: faint ruling lines
-    that a page-wide Otsu threshold loses on a photocopy (for table grids only)."""
-    import cv2
-
-    local = cv2.adaptiveThreshold(
-        grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 12
-    )
-    return cv2.bitwise_or(binary, local)
-
-
 def binarise(grey: np.ndarray) -> np.ndarray:
     """Ink = 255 (Otsu on the normalised image, never lighter than mid grey)."""
     import cv2

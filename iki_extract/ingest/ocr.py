@@ -233,9 +233,8 @@ def ocr_prepared(
     width, height = round(prep.width * k, 2), round(prep.height * k, 2)
     if prep.blank:
         return Page(number=page_no, blocks=[], width=width, height=height, origin="ocr")
-    rules = image_prep.rule_binary(prep.grey, prep.binary)
-    grids = find_grids(rules, dpi)
-    clean = erase_rules(prep.grey, rules, dpi) if grids else prep.grey
+    grids = find_grids(prep.binary, dpi)
+    clean = erase_rules(prep.grey, prep.binary, dpi) if grids else prep.grey
     clean = image_prep.drop_specks(clean, image_prep.binarise(clean))
     clean_fn = clean_words
     if grids and settings.cell_ocr:
