@@ -376,28 +376,13 @@ def _read_pages(path: Path, data: bytes, password: str | None, workers: int) -> 
         numbers = _all_pages(Path(path), data, password)
     if len(numbers) < PARALLEL_MIN_PAGES:
         return list(iter_pages(path, data, password))
-    from ..isolation import map_isolated
-    from .route import page_chunks
+    from .route import run_page_chunks
 
     def run(chunk: list[int]) -> list[Page]:
         return list(iter_pages(path, data, password, only=set(chunk)))
 
-    chunks = page_chunks(numbers, workers)
-    out: list[Page] = []
-    outcomes = map_isolated(
-        run,
-        [(c,) for c in chunks],
-        workers=len(chunks),
-        timeout=None,
-        max_memory_mb=None,
-        new_group=False,
-    )
-    for outcome in outcomes:
-        if not outcome.ok:
-            reason = outcome.error or "cannot read PDF"
-            raise InputError(path, reason, stage=outcome.stage or "ingest")
-        out.extend(outcome.value)
-    return out
+    runs = run_page_chunks(path, run, numbers, workers, "cannot read PDF")
+    return [page for part in runs for page in part]
 
 
 def pdf_has_text(

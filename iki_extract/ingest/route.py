@@ -110,30 +110,36 @@ def page_chunks(pages: list[int], n: int) -> list[list[int]]:
     return out
 
 
+def run_page_chunks(path: Path, run, pages: list[int], workers: int, failure: str) -> list:
+    """``run`` over contiguous runs of ``pages`` in child processes of this process
+    group (a timeout kills them all); results in page order.  A failed run raises
+    :class:`InputError` naming ``path`` (``failure`` when the child gave no reason)."""
+    from ..isolation import map_isolated
+
+    chunks = page_chunks(pages, workers)
+    outcomes = map_isolated(
+        run, [(c,) for c in chunks], workers=len(chunks), timeout=None, max_memory_mb=None, new_group=False
+    )
+    out = []
+    for outcome in outcomes:
+        if not outcome.ok:
+            raise InputError(path, outcome.error or failure, stage=outcome.stage or "ingest")
+        out.append(outcome.value)
+    return out
+
+
 def _ocr_parallel(
     path: Path, data: bytes, pages: list[int], password: str | None, ocr: OcrSettings
 ) -> dict[int, Page]:
     """OCR runs of pages in child processes (same group: a timeout kills them all)."""
-    from ..isolation import map_isolated
     from .ocr import ocr_pdf_pages
 
     def run(chunk: list[int]) -> dict[int, Page]:
         return ocr_pdf_pages(path, data, chunk, dpi=ocr.dpi, password=password, lang=ocr.lang)
 
-    chunks = page_chunks(pages, ocr.workers)
     done: dict[int, Page] = {}
-    outcomes = map_isolated(
-        run,
-        [(c,) for c in chunks],
-        workers=len(chunks),
-        timeout=None,
-        max_memory_mb=None,
-        new_group=False,
-    )
-    for outcome in outcomes:
-        if not outcome.ok:
-            raise InputError(path, outcome.error or "OCR failed", stage=outcome.stage or "ingest")
-        done.update(outcome.value)
+    for part in run_page_chunks(path, run, pages, ocr.workers, "OCR failed"):
+        done.update(part)
     return {k: done[k] for k in sorted(done)}
 
 
