@@ -31,7 +31,7 @@ def build(root: Path) -> Path:
     arsip.mkdir(parents=True)
     hi.invalid_utf8_text(arsip / "kec_a.txt")  # a good decree with one bad byte
     hi.flate_bomb_pdf(arsip / "bomb.pdf", expanded_mib=512)
-    hi.blank_pdf(arsip / "blank.pdf", pages=400)
+    hi.blank_pdf(arsip / "blank.pdf", pages=5000)  # ~250 s unbounded: always past --timeout 20
     hi.corrupt_pdf(arsip / "corrupt.pdf")
     (arsip / "binary.txt").write_bytes(b"\x00\x01\x02 binary")
     hi.corrupt_zip(arsip / "broken.zip")
