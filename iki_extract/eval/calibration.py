@@ -25,15 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from .metrics import (
-    ROW_COLUMNS,
-    _match_blocks,
-    _match_rows,
-    _norm_row,
-    load_gold_dir,
-    load_pred_dir,
-    pair_decrees,
-)
+from .fields import ROW_COLUMNS
+from .matching import _match_blocks, _match_rows, _norm_row, pair_decrees
+from .metrics import load_gold_dir, load_pred_dir
 
 
 @dataclass(frozen=True)
