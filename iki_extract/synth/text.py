@@ -38,6 +38,11 @@ BULAN = [
 ]
 
 
+def clean(s) -> str:
+    """``s`` as text with white space folded to single spaces (``None`` -> ``""``)."""
+    return " ".join(str(s).split()) if s is not None else ""
+
+
 def _encodable(ch: str) -> bool:
     try:
         ch.encode("cp1252")
