@@ -15,6 +15,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from .parts import decree_parts
 from .render_table import JabatanInfo, _TableMixin
 from .text import (
     clean,
@@ -149,13 +150,9 @@ class _Renderer(_TableMixin):
 
     # ---- the decree body ---------------------------------------------------------------
     def decree(self, d: dict, idx: int, info: RenderInfo) -> None:
-        hdr = d.get("header") or {}
-        kab = clean(hdr.get("kabupaten_kota")) or "Kabupaten"
-        pemerintah = clean(hdr.get("pemerintah")) or f"Pemerintah {kab}"
-        kec = clean(hdr.get("kecamatan"))
-        pejabat = clean(hdr.get("pejabat_penetap")) or (f"Camat {kec}" if kec else "Camat")
-        nomor = clean(hdr.get("nomor"))
-        tentang = clean(hdr.get("tentang"))
+        x = decree_parts(d)
+        hdr, kab, kec, pejabat = x["hdr"], x["kab"], x["kec"], x["pejabat"]
+        pemerintah, nomor, tentang = x["pemerintah"], x["nomor"], x["tentang"]
         first_page = self.page + 1
         self.new_page(False)
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from .parts import KEYS
 from .text import clean, draw, parse_fraction, split_subitems, width, wrap
-
-KEYS = ("sasaran", "indikator", "formulasi", "sumber_data")
 
 
 @dataclass
