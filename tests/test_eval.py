@@ -266,6 +266,18 @@ def test_identity_scores_one_everywhere() -> None:
     assert row_mismatches({"doc1": [gold]}, {"doc1": [as_prediction(gold)]}) == []
 
 
+def test_row_mismatches_by_rendering_name() -> None:
+    """Predictions keyed as load_pred_dir keys them (the input file name, ``doc1.v7.pdf``)
+    are compared with gold ``doc1`` and reported under the rendering's name."""
+    gold = make_decree()
+    good = as_prediction(gold)
+    bad = as_prediction(gold)
+    bad["jabatan"][1]["indikator"][0]["sumber_data"] = "Arsip kelurahan lama"
+    assert row_mismatches({"doc1": [gold]}, {"doc1.v7.pdf": [good]}) == []
+    found = row_mismatches({"doc1": [gold]}, {"doc1.v7.pdf": [good], "doc1.scan.pdf": [bad]})
+    assert [(m["stem"], m["block_status"]) for m in found] == [("doc1.scan.pdf", "matched")]
+
+
 def test_drop_row_lowers_row_recall_only() -> None:
     gold = make_decree()
     pred = as_prediction(gold)

@@ -25,7 +25,7 @@ def _label(text, kind):
         ("Pasal 3", "diktum", ""),
         ("NOMOR 000/0010/400.02", "nomor", "000/0010/400.02"),
         ("Nomor: 12 Tahun 2022", "nomor", "12 Tahun 2022"),
-        ("K E P U T U S A N  C A M A T  P A L A R A N", "title", "CAMAT  PALARAN"),
+        ("K E P U T U S A N  C A M A T  P A L A R A N", "title", "CAMAT PALARAN"),
         ("PERATURAN BUPATI MALANG", "title", "BUPATI MALANG"),
         ("Ditetapkan di : Samarinda", "penetapan", "Samarinda"),
         ("Tembusan : Keputusan ini disampaikan kepada Yth.", "tembusan", "Keputusan ini disampaikan kepada Yth."),

@@ -184,17 +184,23 @@ def row_mismatches(
     """
     gold = _group_by_stem(gold_decrees)
     pred = _group_by_stem(pred_decrees)
+    # predictions may be keyed by rendering (``X.v7.pdf``, as load_pred_dir gives
+    # them): each rendering is compared with gold ``X`` and reported under its own key
+    renderings: dict[str, list[str]] = {}
+    for key in pred:
+        renderings.setdefault(decree_stem(key), []).append(key)
     out: list[dict[str, Any]] = []
     for stem in sorted(gold):
         g = [_as_dict(x) for x in gold[stem]]
-        p = [_as_dict(x) for x in pred.get(stem, [])]
-        pairs, un_g, un_p = pair_decrees(g, p)
-        for i, j in pairs:
-            out.extend(_decree_mismatches(stem, g[i], p[j]))
-        for i in un_g:
-            out.extend(_decree_mismatches(stem, g[i], None))
-        for j in un_p:
-            out.extend(_decree_mismatches(stem, None, p[j]))
+        for key in sorted(renderings.get(stem) or [stem]):
+            p = [_as_dict(x) for x in pred.get(key, [])]
+            pairs, un_g, un_p = pair_decrees(g, p)
+            for i, j in pairs:
+                out.extend(_decree_mismatches(key, g[i], p[j]))
+            for i in un_g:
+                out.extend(_decree_mismatches(key, g[i], None))
+            for j in un_p:
+                out.extend(_decree_mismatches(key, None, p[j]))
     return out
 
 

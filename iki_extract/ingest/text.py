@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..model import Cell, Document, Page, Table, TextLine
 from .decode import decode_bytes
+from .spacing import join_letter_spacing
 
 _BOLD = re.compile(r"\*\*|__")
 _ITALIC = re.compile(r"(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
@@ -119,7 +120,7 @@ def replace_math(s: str) -> str:
 
 def strip_markup(s: str) -> str:
     """Remove bold/italic markers, HTML tags and entities; fold spaces."""
-    s = replace_math(s)
+    s = join_letter_spacing(replace_math(s))
     s = _BOLD.sub("", s)
     s = _ITALIC.sub("", s)
     s = _TAG.sub(" ", s)

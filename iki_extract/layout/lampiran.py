@@ -42,8 +42,64 @@ def _label_kind(t: str) -> tuple[str, str] | None:
     return None
 
 
+# "A. ", "II. ", "3) " before a heading title
+_HEADING_MARKER = re.compile(r"^(?:[IVX]{1,4}|\d{1,2}|[A-Za-z])\s*[.)]\s+")
+
+
+@lru_cache(maxsize=1)
+def _heading_conf() -> dict:
+    return rules.load("keywords.yaml")["jabatan_heading"]
+
+
+@lru_cache(maxsize=4096)
+def heading_title(t: str) -> str | None:
+    """The position title of a heading line that opens a block by itself, or ``None``.
+
+    A short line, not a sentence nor a label, that the jabatan vocabulary matches as
+    a position ("A. SEKRETARIS KELURAHAN", "Kepala Seksi Pemerintahan").
+    """
+    from ..normalize.jabatan import match_title  # the vocabulary stage, loaded on demand
+
+    cfg = _heading_conf()
+    s = t.strip()
+    if not s or len(s) > int(cfg["max_chars"]) or ":" in s or s.endswith((",", ";", ".")):
+        return None
+    p = patterns()
+    if _label_kind(s) or p.block_heading.match(s) or is_table_header_line(s):
+        return None
+    title = _HEADING_MARKER.sub("", s, count=1).strip()
+    if not title or not any(c.isalpha() for c in title[:1]):
+        return None
+    m = match_title(title)
+    if not m.matched or m.level is None or m.score < float(cfg["min_score"]):
+        return None
+    return title
+
+
+def _heading_opens_block(blocks: list[Block], i: int) -> bool:
+    """A heading title followed, within a few lines, by a TUGAS/FUNGSI label or a
+    table, and not by a JABATAN label (which then opens the block itself)."""
+    p = patterns()
+    seen = 0
+    for nb in blocks[i + 1 :]:
+        if isinstance(nb, Table):
+            return True
+        if not nb.text.strip():
+            continue
+        seen += 1
+        if seen > int(_heading_conf()["lookahead_lines"]):
+            return False
+        t = nb.text.strip()
+        if p.jabatan_label.match(t) or heading_title(t):
+            return False
+        if p.tugas_label.match(t) or p.fungsi_label.match(t) or is_table_header_line(t):
+            return True
+    return False
+
+
 def find_block_starts(blocks: list[Block]) -> list[int]:
-    """Indices of the blocks' JABATAN labels (label alone needs a value soon)."""
+    """Indices of the blocks' JABATAN labels (label alone needs a value soon), and of
+    heading titles that open a block without a label."""
     p = patterns()
     starts: list[int] = []
     for i, b in enumerate(blocks):
@@ -51,6 +107,8 @@ def find_block_starts(blocks: list[Block]) -> list[int]:
             continue
         m = p.jabatan_label.match(b.text)
         if not m:
+            if heading_title(b.text) and _heading_opens_block(blocks, i):
+                starts.append(i)
             continue
         if m.group("colon") and m.group("rest").strip():
             starts.append(i)
@@ -95,6 +153,12 @@ def parse_block(blocks: list[Block]) -> RawBlock | None:
     line_no = 0
     opened = False  # the current field was opened by an empty value line (":" then items)
     p = patterns()
+    first = next((b for b in blocks if isinstance(b, TextLine) and b.text.strip()), None)
+    head = heading_title(first.text) if first is not None and not _label_kind(first.text.strip()) else None
+    if head is not None and first is not None:
+        # a block opened by its heading title: the title is the JABATAN value
+        title, page, line_no, current = head, first.page, first.line_no, "jabatan"
+        fields["jabatan"] = [TextLine(text=head)]
     for b in blocks:
         if isinstance(b, Table):
             tables.append(b)
@@ -102,7 +166,7 @@ def parse_block(blocks: list[Block]) -> RawBlock | None:
             pending.clear()
             continue
         t = b.text.strip()
-        if not t:
+        if not t or b is first and head is not None:
             continue
         if tables:
             continue  # text after the table: headings, signatures, page furniture
@@ -154,7 +218,8 @@ def parse_block(blocks: list[Block]) -> RawBlock | None:
             current = pending.pop(0)
         if current in ("tugas", "fungsi"):
             fields[current].append(b)
-    if title is None:
+    if title is None or head is not None and not tables:
+        # a heading title opens a block only when an indicator table follows it
         return None
     title = fold(strip_item_marker(title) if title[:2].strip().isdigit() else title)
     tugas = _items(fields["tugas"])
