@@ -98,3 +98,29 @@ def test_heading_without_table_opens_no_block() -> None:
     (d,) = extract_text(text)
     assert [j.jabatan for j in d.jabatan] == ["SEKRETARIS KECAMATAN"]
     assert len(d.jabatan[0].indikator) == 1
+
+
+def test_ttd_is_never_the_signer() -> None:
+    text = (
+        "PEMERINTAH KOTA SAMARINDA\nKECAMATAN PALARAN\n\nKEPUTUSAN CAMAT PALARAN\nNOMOR : 000/0010/400.02\n"
+        "TENTANG\nINDIKATOR KINERJA INDIVIDU\n\nMenimbang : bahwa perlu;\n\nMEMUTUSKAN :\n"
+        "KESATU : Indikator Kinerja Individu tercantum dalam Lampiran.\n\n"
+        "Ditetapkan di Samarinda\npada tanggal 1 April 2019\nCAMAT PALARAN,\n\nttd\n\nSUWARSO, A.Ks.,M.Si\n"
+    )
+    (d,) = extract_text(text)
+    assert d.header.penandatangan.nama == "SUWARSO, A.Ks.,M.Si"
+
+
+def test_title_over_a_tentang_line_that_opens_like_a_kop() -> None:
+    """NOMOR and TENTANG under a title hold it: a TENTANG text whose second line opens with
+    "PEMERINTAH KOTA …" does not turn the title into a cover page."""
+    text = (
+        "WALIKOTA SUNGAI LAYAR\n\nPERATURAN WALIKOTA SUNGAI LAYAR\nNOMOR 27 TAHUN 2022\n\nTENTANG\n\n"
+        "INDIKATOR KINERJA UTAMA KECAMATAN DI LINGKUNGAN\nPEMERINTAH KOTA SUNGAI LAYAR\n\n"
+        "WALIKOTA SUNGAI LAYAR,\n\nMenimbang : bahwa perlu menetapkan indikator kinerja utama;\n"
+    )
+    (d,) = extract_text(text)
+    assert d.header.nomor == "27" and d.header.tahun == 2022
+    assert d.header.pejabat_penetap == "Walikota Sungai Layar"
+    assert d.header.tentang == "Indikator Kinerja Utama Kecamatan di Lingkungan Pemerintah Kota Sungai Layar"
+    assert d.kind == "IKU"

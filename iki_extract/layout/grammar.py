@@ -8,7 +8,8 @@ lampiran.  Sections come in the order listed in ``models/sections.yaml``
 lampiran a new decree may begin (several decrees, or the same decree bound
 again, in one file).  A path earns the score of each label that opens its
 section, pays for every section it enters without a label and for every
-strong label it passes over; :func:`decode` finds the cheapest path by
+strong label it passes over; a label a section expects inside it (NOMOR and
+TENTANG in a title) earns part of the reward there; :func:`decode` finds the cheapest path by
 dynamic programming (Viterbi).  So one odd or missing label costs a little
 and never derails the rest.
 """
@@ -44,6 +45,7 @@ class _Grammar:
     ignore: float
     strong: float
     title_text_cost: float
+    supports: tuple[dict[str, float], ...]  # per state: label kind -> share of the reward it earns inside
 
 
 @lru_cache(maxsize=1)
@@ -78,6 +80,9 @@ def grammar() -> _Grammar:
         ignore=float(conf["ignore"]),
         strong=float(conf["score"]["strong"]),
         title_text_cost=float(conf["title_text_cost"]),
+        supports=tuple(
+            {str(k): float(v) for k, v in (conf.get("supports", {}).get(st) or {}).items()} for st in states
+        ),
     )
 
 
@@ -86,9 +91,14 @@ def _stay(g: _Grammar, s: int, u: Unit) -> float:
     if u.table:
         return g.table_cost[s]
     cost = 0.0
+    support = 0.0
     for lb in u.labels:
         if lb.score >= g.strong and lb.kind not in g.absorbs[s]:
             cost = max(cost, g.ignore * lb.score)
+        elif lb.score >= g.strong and lb.kind in g.supports[s]:
+            # a line the section expects inside it (NOMOR, TENTANG in a title) is evidence for it
+            support = max(support, g.reward * lb.score * g.supports[s][lb.kind])
+    cost -= support
     if u.long_text and g.states[s] in ("title", "kop", "preamble", "issuer"):
         cost += g.title_text_cost
     return cost

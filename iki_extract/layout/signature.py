@@ -35,6 +35,7 @@ class Penetapan:
 @dataclass(frozen=True)
 class _Vocab:
     electronic: tuple[str, ...]
+    placeholders: frozenset[str]
     mandate: re.Pattern[str]
     degree_line: re.Pattern[str]
     sentence: frozenset[str]
@@ -62,6 +63,7 @@ def _vocab() -> _Vocab:
     pangkat = re.compile(r"^(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
     return _Vocab(
         electronic=tuple(_upper_key(e) for e in cfg["electronic"]),
+        placeholders=frozenset(_upper_key(e) for e in cfg["placeholders"]),
         mandate=mandate,
         degree_line=degree_line,
         sentence=frozenset(w.lower() for w in cfg["sentence_words"]),
@@ -71,8 +73,10 @@ def _vocab() -> _Vocab:
 
 
 def _is_electronic(s: str) -> bool:
+    """An electronic-signature line, or a copy's mark where the signature stood ("ttd")."""
     key = _upper_key(s)
-    return any(key == e or key.startswith(e + " ") for e in _vocab().electronic)
+    v = _vocab()
+    return key in v.placeholders or any(key == e or key.startswith(e + " ") for e in v.electronic)
 
 
 def _is_title_line(s: str) -> bool:
