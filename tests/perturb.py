@@ -288,24 +288,64 @@ def _col(header: list[str], word: str) -> int | None:
     return next((i for i, c in enumerate(header) if re.search(word, c, re.I)), None)
 
 
+_NUM_CELL = re.compile(r"\(?\d{1,2}\)?\.?")
+_SEP_CELL = re.compile(r":?-{3,}:?")
+
+
+def _row_kind(cells: list[str]) -> str:
+    """"sep" (a markdown rule), "num" (column numbers, maybe a text in the first
+    cell) or "data"."""
+    filled = [c.strip() for c in cells if c.strip()]
+    if filled and all(_SEP_CELL.fullmatch(c) for c in filled):
+        return "sep"
+    nums = [c for c in filled if _NUM_CELL.fullmatch(c)]
+    if len(nums) >= 2 and len(nums) >= len(filled) - 1:
+        return "num"
+    return "data"
+
+
+def _bump(cell: str) -> str:
+    return re.sub(r"\d+", lambda m: str(int(m.group(0)) + 1), cell, count=1)
+
+
 def extra_column_target(text: str) -> str:
-    """A TARGET column at the right of each indicator table."""
+    """A TARGET column at the right of each indicator table.  A short row (its
+    first columns spanned from the row above) stays right-aligned: the target is
+    appended, never padded in front of; the column-number row gets its number."""
     def add(cells: list[str], is_header: bool, header: list[str]) -> list[str]:
-        if len(cells) < len(header) - 1:
-            return cells
-        cells = cells + [""] * (len(header) - len(cells))
-        return cells + ["TARGET" if is_header else "100%"]
+        if is_header:
+            return cells + ["TARGET"]
+        kind = _row_kind(cells)
+        if kind == "sep":
+            return cells + ["---"]
+        if kind == "num":
+            last = next(c for c in reversed(cells) if _NUM_CELL.fullmatch(c.strip()))
+            return cells + [_bump(last.strip())]
+        return cells + ["100%"]
 
     return _map_tables(text, add)
 
 
 def extra_column_satuan(text: str) -> str:
-    """A SATUAN column right after INDIKATOR."""
+    """A SATUAN column right after INDIKATOR (column numbers shift by one).  A
+    short row (its leading cells spanned from the row above) is right-aligned
+    under the header, so its INDIKATOR sits that many cells further left."""
     def add(cells: list[str], is_header: bool, header: list[str]) -> list[str]:
         j = _col(header, "INDIKATOR")
-        if j is None or len(cells) <= j:
+        if j is not None and not is_header and len(cells) < len(header):
+            j -= len(header) - len(cells)
+        if j is None or j < 0 or len(cells) <= j:
             return cells
-        return cells[: j + 1] + ["SATUAN" if is_header else ("Persen" if cells[j].strip() else "")] + cells[j + 1 :]
+        if is_header:
+            return cells[: j + 1] + ["SATUAN"] + cells[j + 1 :]
+        kind = _row_kind(cells)
+        if kind == "sep":
+            return cells[: j + 1] + ["---"] + cells[j + 1 :]
+        if kind == "num":
+            return cells[: j + 1] + [_bump(cells[j].strip() or "0")] + [_bump(c) for c in cells[j + 1 :]]
+        if len(cells) < len(header) and j + 2 < len(cells) and not cells[j + 1].strip()[:1].isupper():
+            j += 1  # a short row's INDIKATOR split over two cells by the OCR: SATUAN comes after both
+        return cells[: j + 1] + ["Persen" if cells[j].strip() else ""] + cells[j + 1 :]
 
     return _map_tables(text, add)
 

@@ -22,6 +22,7 @@ from perturb import KINDS
 
 from iki_extract.eval.metrics import evaluate
 from iki_extract.export.json_out import decree_json
+from iki_extract.ingest.cleanup import clean_document
 from iki_extract.ingest.text import read_text
 from iki_extract.pipeline import extract_document
 
@@ -35,21 +36,9 @@ HEADER_MIN, ROW_MIN, PTT_HEADER_MIN, PTT_LIST_MIN = 0.95, 0.97, 0.95, 0.90
 # a few kinds on all seeds in the quick suite (< 10 s); the rest are slow
 QUICK = {"labels_upper", "nomor_no_colon", "kop_address_nomor", "single_menimbang", "label_alone"}
 
-_TITLE = ("a title-cased 'Keputusan' title is not scored as a title: kop and title go to the cover"
-          " (issue 10 item 1, i10a: layout/grammar.py)")
-_TABLES = "indicator tables with an extra column lose rows (issue 10, i10b: tables/)"
-# (kind, seed prefix or None for all seeds) -> reason
-XFAIL: dict[tuple[str, str | None], str] = {
-    ("title_case", "000"): _TITLE,
-    ("title_case", "002"): _TITLE,
-    ("extra_column_target", "001"): _TABLES,
-    ("extra_column_target", "003"): _TABLES,
-    ("extra_column_satuan", "001"): _TABLES,
-    ("extra_column_satuan", "003"): _TABLES,
-    ("nomor_placeholder", "001"): "bindings of one decree are merged by nomor; without one they stay apart"
-    " and the rows go to another binding (layout/decree.py merge_bindings, i10a)",
-    ("page_furniture", "000"): "a table cut by page furniture loses rows (i10b: tables/)",
-}
+# (kind, seed prefix or None for all seeds) -> reason; none left (title case,
+# extra TARGET/SATUAN columns, unnumbered bindings and page furniture now pass)
+XFAIL: dict[tuple[str, str | None], str] = {}
 
 
 def _xfail_reason(kind: str, stem: str) -> str | None:
@@ -69,7 +58,7 @@ def _cases():
 def score_text(text: str | bytes, name: str, gold: list[dict]):
     """Extract ``text`` as the file ``name`` and score it against ``gold`` (pooled Scores)."""
     data = text.encode("utf-8") if isinstance(text, str) else text
-    doc = read_text(Path(name), data)
+    doc = clean_document(read_text(Path(name), data))  # what ingest.read does after reading
     pred = [json.loads(decree_json(d)) for d in extract_document(doc)]
     stem = name.split(".")[0]
     return evaluate({stem: gold}, {name: pred}).pooled

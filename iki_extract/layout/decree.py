@@ -266,12 +266,29 @@ def _decree_key(d: Decree) -> tuple[str, str]:
     return d.kind, nomor
 
 
+def _folded(s: str | None) -> str:
+    return re.sub(r"\s+", " ", fold(s or "")).strip().lower()
+
+
+def _same_decree(a: Decree, b: Decree) -> bool:
+    """Two bindings of one decree: same kind and nomor; a decree without a nomor
+    (an unnumbered draft, a nomor lost to OCR) is the same when its subject and
+    its date of enactment are (both must be read: no evidence, no merge)."""
+    ka, kb = _decree_key(a), _decree_key(b)
+    if ka[0] != kb[0]:
+        return False
+    if ka[1] and kb[1]:
+        return ka[1] == kb[1]
+    ta, tb = _folded(a.header.tentang), _folded(b.header.tentang)
+    da, db = a.header.tanggal_penetapan, b.header.tanggal_penetapan
+    return bool(ta and da) and ta == tb and da == db
+
+
 def merge_bindings(decrees: list[Decree]) -> list[Decree]:
-    """Decrees bound several times (same kind and nomor) become one."""
+    """Decrees bound several times (the same decree: see :func:`_same_decree`) become one."""
     out: list[Decree] = []
     for d in decrees:
-        key = _decree_key(d)
-        twin = next((o for o in out if key[1] and _decree_key(o) == key), None)
+        twin = next((o for o in out if _same_decree(o, d)), None)
         if twin is None:
             out.append(d)
             continue
@@ -280,7 +297,8 @@ def merge_bindings(decrees: list[Decree]) -> list[Decree]:
         for attr in ("menimbang", "mengingat", "diktum", "tembusan"):
             if not getattr(twin, attr):
                 setattr(twin, attr, getattr(d, attr))
-        for f in ("tempat_penetapan", "tanggal_penetapan", "tahun", "tentang", "pemerintah", "kabupaten_kota", "kecamatan"):
+        for f in ("nomor", "tempat_penetapan", "tanggal_penetapan", "tahun", "tentang", "pemerintah", "kabupaten_kota",
+                  "kecamatan"):
             if getattr(twin.header, f) is None:
                 setattr(twin.header, f, getattr(d.header, f))
         for f in ("nama", "nip", "pangkat"):

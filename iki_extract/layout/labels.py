@@ -161,6 +161,8 @@ def _adjust(kind: str, word: str, score: float, rest: str, line: str) -> float:
         if len(line) > 200 or line.rstrip().endswith((";", ",")):
             return 0.0  # a title is no list item or clause
         if not _is_upper(line.split()[0]):
+            if not rest:  # "Keputusan" alone on its line: a title set in title case
+                return score * float(_conf()["score"]["title_word_alone"])
             return score * (0.9 if _starts_with_office(rest) and len(line) < 120 else 0.5)
         if rest and not (_starts_with_office(rest) or _is_upper(rest[:30]) or rest.upper().startswith("BERSAMA")):
             return score * 0.3

@@ -48,8 +48,13 @@ def align_part(part: Table, mapping: dict[int, str], width: int, previous: list[
     right = {c: mapping.get(c + width - part.n_cols, "ignore") for c in range(part.n_cols)}
     if not previous:
         return right
-    target_cols = [c for c in range(width) if mapping.get(c) not in (None, "ignore", "no")]
-    ref = {mapping[c]: [r.get(mapping[c]) for r in previous[-8:]] for c in target_cols}
+    # the columns a part's column may land in; an extra column the output does not
+    # keep (TARGET, SATUAN) is one too, compared with what earlier rows held there
+    target_cols = [c for c in range(width) if mapping.get(c) not in (None, "no")]
+    ref = {
+        c: [r.ignored.get(c, "") if mapping[c] == "ignore" else r.get(mapping[c]) for r in previous[-8:]]
+        for c in target_cols
+    }
     # fragment columns (mostly lower-case starts) merge into their left neighbour
     merged_into: dict[int, int] = {}
     for c in range(1, part.n_cols):
@@ -62,10 +67,9 @@ def align_part(part: Table, mapping: dict[int, str], width: int, previous: list[
     for combo in itertools.combinations(target_cols, len(own)):
         score = 0.0
         for c, tc in zip(own, combo):
-            fld = mapping[tc]
             texts = cols[c] + [cols[m][i] for m, into in merged_into.items() if into == c for i in range(len(cols[m]))]
-            score += _overlap(_bag(texts), _bag(ref[fld]))
-            score -= abs(_fill(cols[c]) - _fill(ref[fld])) * 0.5
+            score += _overlap(_bag(texts), _bag(ref[tc]))
+            score -= abs(_fill(cols[c]) - _fill(ref[tc])) * 0.5
         # prefer right alignment on ties (a missing SASARAN column is typical)
         score += 0.01 * sum(combo)
         cand = {c: mapping[tc] for c, tc in zip(own, combo)}

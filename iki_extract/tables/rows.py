@@ -65,6 +65,7 @@ class RawRow:
     page: int | None = None
     confidence: float | None = None
     field_conf: dict[str, float] = field(default_factory=dict)  # lowest cell confidence per field
+    ignored: dict[int, str] = field(default_factory=dict)  # column -> text of a column not kept (TARGET)
 
     def get(self, f: str) -> str:
         return self.text.get(f, "")
@@ -92,6 +93,8 @@ def _row_from_cells(cells: list[Cell], mapping: dict[int, str]) -> RawRow:
     row = RawRow()
     for c in cells:
         fld = mapping.get(c.col)
+        if fld == "ignore" and c.text.strip():
+            row.ignored[c.col] = c.text.strip()
         if fld is None or fld == "ignore":
             continue
         lines = _clean_lines(c)
