@@ -12,8 +12,12 @@ from pathlib import Path
 
 import pytest
 from conftest import extract_path, extract_text
+from heldout_render import render_pdf
 
+from iki_extract import extract
 from iki_extract.eval import evaluate
+from iki_extract.ingest.office import soffice
+from iki_extract.ingest.pdf_tables import line_text
 from iki_extract.ingest.spacing import join_letter_spacing
 from iki_extract.layout.lampiran import heading_title
 
@@ -35,6 +39,19 @@ def test_heldout_decree(stem: str) -> None:
     assert not low, f"{stem}: below target {low}"
 
 
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed")
+@pytest.mark.parametrize("stem", _stems())
+def test_heldout_decree_as_pdf(stem: str, tmp_path: Path) -> None:
+    """The same decree laid out by LibreOffice (tests/heldout_render.py) and read as a PDF."""
+    gold = json.loads((HELDOUT / f"{stem}.gold.json").read_text(encoding="utf-8"))
+    pdf = render_pdf(HELDOUT / f"{stem}.txt", tmp_path, soffice() or "soffice")
+    pred = [d.to_dict() for d in extract(pdf)]
+    s = evaluate({stem: gold}, {stem: pred}).pooled
+    got = {k: getattr(s, k) for k in TARGETS}
+    low = {k: v for k, v in got.items() if v is None or v < TARGETS[k]}
+    assert not low, f"{stem}.pdf: below target {low}"
+
+
 def test_there_are_heldout_decrees() -> None:
     assert len(_stems()) >= 2
 
@@ -53,6 +70,23 @@ def test_there_are_heldout_decrees() -> None:
 )
 def test_join_letter_spacing(raw: str, want: str) -> None:
     assert join_letter_spacing(raw) == want
+
+
+def _word(text: str, x0: float, size: float = 12.0) -> dict:
+    return {"text": text, "x0": x0, "x1": x0 + 0.6 * size * len(text), "top": 0.0, "bottom": size, "size": size}
+
+
+def test_letter_spaced_pdf_line_keeps_its_word_breaks() -> None:
+    """PDF words of a spaced title: letters a space apart, words three spaces apart."""
+    x, words = 0.0, []
+    for word in ("KEPUTUSAN", "LURAH"):
+        for ch in word:
+            words.append(_word(ch, x))
+            x += 7.2 + 3.3
+        x += 2 * 3.3 * 2
+    assert line_text(words) == "KEPUTUSAN LURAH"
+    evenly = [_word(ch, 10.5 * k) for k, ch in enumerate("ABCDEF")]
+    assert line_text(evenly) == "A B C D E F"  # no wider gap: left as it is
 
 
 def test_letter_spaced_title_is_read() -> None:

@@ -31,6 +31,7 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from ..model import BBox, Cell, Table, TextLine
+from .spacing import join_letter_spacing
 
 Word = dict[str, Any]
 
@@ -141,14 +142,34 @@ def line_text(words: list[Word]) -> str:
     Pieces that touch (a word pdfplumber split at a font change) are glued.
     """
     out: list[str] = []
+    wide = _letter_spacing_gaps(words)
     prev: Word | None = None
-    for w in words:
+    for i, w in enumerate(words):
         if prev is not None:
             gap = w["x0"] - prev["x1"]
-            out.append(" " if gap > 0.1 * _size(w) else "")
+            out.append(("  " if i in wide else " ") if gap > 0.1 * _size(w) else "")
         out.append(fix_text(w["text"]))
         prev = w
-    return "".join(out).strip()
+    text = "".join(out).strip()
+    return join_letter_spacing(text) if wide else text
+
+
+def _letter_spacing_gaps(words: list[Word]) -> set[int]:
+    """Where a letter-spaced line ("K E P U T U S A N   L U R A H") parts two words.
+
+    Between single letters the gaps of a spaced title are alike; a gap well wider
+    than their median is a word break.  Returns the indices of the words after
+    such gaps (empty when the line is not letter-spaced).
+    """
+    def letter(w: Word) -> bool:
+        return len(w["text"]) == 1 and w["text"].isalpha()
+
+    pairs = [i for i in range(1, len(words)) if letter(words[i - 1]) and letter(words[i])]
+    if len(pairs) < 3:
+        return set()
+    gaps = {i: words[i]["x0"] - words[i - 1]["x1"] for i in pairs}
+    base = statistics.median(gaps.values())
+    return {i for i, g in gaps.items() if g > max(1.8 * base, base + 0.25 * _size(words[i]))}
 
 
 def line_bbox(words: list[Word]) -> BBox:

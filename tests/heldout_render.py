@@ -1,0 +1,75 @@
+"""Render a held-out decree's text as a PDF by an independent renderer (LibreOffice).
+
+The text is written as plain HTML (one paragraph per line, wide gaps kept as no-break
+spaces, pipe tables as ruled HTML tables, page numbers as page breaks) and converted by
+``soffice --convert-to pdf`` with the Writer HTML filter: a layout the project's own
+generator did not make.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+_RULE = re.compile(r":?-{3,}:?")
+_PAGE_NUMBER = re.compile(r"-\s*\d+\s*-|Halaman \d+ dari \d+", re.I)
+_STYLE = (
+    'body{font-family:"DejaVu Serif";font-size:11pt} p{margin:0 0 4pt 0}'
+    " td,th{font-size:9pt;vertical-align:top;border:1px solid black;padding:2pt}"
+)
+
+
+def to_html(text: str) -> str:
+    out = [f'<html><head><meta charset="utf-8"><style>{_STYLE}</style></head><body>']
+    rows: list[list[str]] = []
+
+    def flush() -> None:
+        if not rows:
+            return
+        out.append('<table border="1" cellspacing="0" cellpadding="3" width="100%">')
+        for k, r in enumerate(rows):
+            tag = "th" if k == 0 else "td"
+            out.append("<tr>" + "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in r) + "</tr>")
+        out.append("</table><p></p>")
+        rows.clear()
+
+    for line in text.splitlines():
+        s = line.rstrip()
+        if s.startswith("|"):
+            cells = [c.strip() for c in s.strip().strip("|").split("|")]
+            if not all(_RULE.fullmatch(c) for c in cells):
+                rows.append(cells)
+            continue
+        flush()
+        if not s.strip():
+            out.append("<p>&nbsp;</p>")
+        elif _PAGE_NUMBER.fullmatch(s.strip()):
+            out.append('<p style="page-break-before: always"></p>')
+        else:
+            t = re.sub(r" {2,}", lambda m: "&nbsp;" * len(m.group(0)), html.escape(s.strip()))
+            out.append(f"<p>{t}</p>")
+    flush()
+    out.append("</body></html>")
+    return "\n".join(out)
+
+
+def render_pdf(txt: Path, out_dir: Path, soffice: str) -> Path:
+    """``txt`` as ``out_dir/<stem>.pdf`` (LibreOffice in its own throw-away profile)."""
+    src = out_dir / f"{txt.stem}.html"
+    src.write_text(to_html(txt.read_text(encoding="utf-8")), encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
+        cmd = [
+            soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+            "--infilter=HTML (StarWriter)", "--convert-to", "pdf:writer_pdf_Export",
+            "--outdir", str(out_dir), str(src),
+        ]
+        subprocess.run(cmd, capture_output=True, timeout=180, check=True, stdin=subprocess.DEVNULL,
+                       env={**os.environ, "HOME": profile})
+    pdf = out_dir / f"{txt.stem}.pdf"
+    if not pdf.is_file():
+        raise RuntimeError(f"LibreOffice wrote no PDF for {txt.name}")
+    return pdf
