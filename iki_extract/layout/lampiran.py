@@ -240,19 +240,23 @@ def _header_wordings() -> frozenset[str]:
 def is_table_header_line(t: str) -> bool:
     """An indicator table's column headers flattened to one line ("NO. SASARAN KINERJA
     INDIKATOR KINERJA SUMBER DATA", or "PENJELASAN/" of a header set over two lines):
-    the line is nothing but header wordings."""
-    words = t.split()
-    if not words or not t.isupper() or len(words) > 16:
+    the line is nothing but header wordings.  In upper case one wording will do; in
+    any case ("No  KINERJA  INDIKATOR ...", "No. Sasaran Indikator Kinerja") it takes two."""
+    words = t.upper().split()
+    if not words or len(words) > 16:
         return False
     known = _header_wordings()
-    reach = [True] + [False] * len(words)
+    # fewest wordings that cover words[:i] (None: not coverable)
+    reach: list[int | None] = [0] + [None] * len(words)
     for i in range(len(words)):
-        if not reach[i]:
+        if reach[i] is None:
             continue
         for j in range(i + 1, min(len(words), i + 5) + 1):
             if " ".join(words[i:j]).strip(" ./") in known:
-                reach[j] = True
-    return reach[-1]
+                n = reach[i] + 1
+                reach[j] = n if reach[j] is None else min(reach[j], n)
+    parts = reach[-1]
+    return parts is not None and (t.isupper() or parts >= 2)
 
 
 _NEXT_FIELD = {"jabatan": "tugas", "tugas": "fungsi"}
