@@ -113,14 +113,22 @@ def find_block_starts(blocks: list[Block]) -> list[int]:
         if m.group("colon") and m.group("rest").strip():
             starts.append(i)
             continue
-        # label alone: a value line (": X") or TUGAS label must follow shortly
+        # label alone: a value line (": X") or TUGAS label must follow shortly; the
+        # labels' item numbers may stand on lines of their own ("1." / "Jabatan" /
+        # "2." / "Tugas", a flattened label column)
         for nb in blocks[i + 1 : i + 8]:
             if isinstance(nb, TextLine) and nb.text:
                 t = nb.text
+                if _BARE_MARKER.match(t):
+                    continue
                 if p.value_line.match(t) or p.tugas_label.match(t):
                     starts.append(i)
                 break
     return starts
+
+
+# an item number alone on its line ("2.", "3)")
+_BARE_MARKER = re.compile(r"^\s*(?:\d{1,2}|[a-z])\s*[.)]\s*$")
 
 
 def block_region_start(blocks: list[Block], label_idx: int, floor: int) -> int:
