@@ -235,14 +235,10 @@ def parse_block(blocks: list[Block]) -> RawBlock | None:
     return RawBlock(title=title, tugas=tugas, fungsi=fungsi, tables=tables, page=page, line_no=line_no)
 
 
-@lru_cache(maxsize=1)
-def _header_wordings() -> frozenset[str]:
+@lru_cache(maxsize=2)
+def _header_wordings(keys: tuple[str, ...] = ("no", "sasaran", "indikator", "formulasi", "sumber_data")) -> frozenset[str]:
     fields = rules.table_headers()["fields"]
-    return frozenset(
-        re.sub(r"\s+", " ", str(w)).strip(" .").upper()
-        for key in ("no", "sasaran", "indikator", "formulasi", "sumber_data")
-        for w in fields.get(key, [])
-    )
+    return frozenset(re.sub(r"\s+", " ", str(w)).strip(" .").upper() for key in keys for w in fields.get(key, []))
 
 
 def is_table_header_line(t: str) -> bool:
@@ -264,6 +260,8 @@ def is_table_header_line(t: str) -> bool:
                 n = reach[i] + 1
                 reach[j] = n if reach[j] is None else min(reach[j], n)
     parts = reach[-1]
+    if parts == 1 and " ".join(words).strip(" ./") in _header_wordings(("no",)):
+        return False  # a lone "NO." (a flattened layout puts it beside the block's labels)
     return parts is not None and (t.isupper() or parts >= 2)
 
 
