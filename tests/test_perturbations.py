@@ -101,12 +101,9 @@ def _pdftotext(pdf: Path, layout: bool) -> bytes:
     return subprocess.run(args, capture_output=True, check=True, timeout=60).stdout
 
 
-_PTT_LISTS = "list items from flattened PDF text (issue 10 item 1, i10a: sections / ingest cleanup)"
-# flattened renderings whose list F1 is still below 0.90 (header is >= 0.95 on all of them)
-PTT_LIST_XFAIL = {
-    ("v10", False), ("v12", True), ("000.v8", True), ("001.v8", True), ("002.v8", True),
-    ("002.v13", False), ("002.v9", False),
-}
+_PTT_LISTS = "list items from flattened PDF text (issue 10 item 1: layout/lampiran.py)"
+# flattened renderings whose list F1 is still below 0.90: none left (header is >= 0.95 on all)
+PTT_LIST_XFAIL: set[tuple[str, bool]] = set()
 
 
 def _ptt_cases():

@@ -199,6 +199,10 @@ def parse_block(blocks: list[Block]) -> RawBlock | None:
                 pending.append(kind)
             continue
         mv = p.value_line.match(t)
+        if mv and is_table_header_line(mv.group("rest").strip()):
+            # ": SASARAN": the colon column of the labels run into the table header
+            tables.append(Table(cells=[], n_rows=0, n_cols=0, page=b.page))
+            continue
         if mv:
             value = mv.group("rest").strip()
             target = pending.pop(0) if pending else current
