@@ -1,4 +1,4 @@
-"""Render a held-out decree's text as a PDF by an independent renderer (LibreOffice).
+"""Render a held-out decree's text as PDF, DOCX or ODT by an independent renderer (LibreOffice).
 
 The text is written as plain HTML (one paragraph per line, wide gaps kept as no-break
 spaces, pipe tables as ruled HTML tables, page numbers as page breaks) and converted by
@@ -57,19 +57,27 @@ def to_html(text: str) -> str:
     return "\n".join(out)
 
 
+# target -> LibreOffice's export filter
+FILTERS = {"pdf": "pdf:writer_pdf_Export", "docx": "docx:MS Word 2007 XML", "odt": "odt"}
+
+
 def render_pdf(txt: Path, out_dir: Path, soffice: str) -> Path:
-    """``txt`` as ``out_dir/<stem>.pdf`` (LibreOffice in its own throw-away profile)."""
+    return render(txt, out_dir, soffice, "pdf")
+
+
+def render(txt: Path, out_dir: Path, soffice: str, target: str) -> Path:
+    """``txt`` as ``out_dir/<stem>.<target>`` (LibreOffice in its own throw-away profile)."""
     src = out_dir / f"{txt.stem}.html"
     src.write_text(to_html(txt.read_text(encoding="utf-8")), encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
         cmd = [
             soffice, f"-env:UserInstallation=file://{profile}", "--headless",
-            "--infilter=HTML (StarWriter)", "--convert-to", "pdf:writer_pdf_Export",
+            "--infilter=HTML (StarWriter)", "--convert-to", FILTERS[target],
             "--outdir", str(out_dir), str(src),
         ]
         subprocess.run(cmd, capture_output=True, timeout=180, check=True, stdin=subprocess.DEVNULL,
                        env={**os.environ, "HOME": profile})
-    pdf = out_dir / f"{txt.stem}.pdf"
-    if not pdf.is_file():
-        raise RuntimeError(f"LibreOffice wrote no PDF for {txt.name}")
-    return pdf
+    out = out_dir / f"{txt.stem}.{target}"
+    if not out.is_file():
+        raise RuntimeError(f"LibreOffice wrote no {target} for {txt.name}")
+    return out

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import extract_path, extract_text
-from heldout_render import render_pdf
+from heldout_render import render
 
 from iki_extract import extract
 from iki_extract.eval import evaluate
@@ -39,17 +39,25 @@ def test_heldout_decree(stem: str) -> None:
     assert not low, f"{stem}: below target {low}"
 
 
+def _office_cases():
+    for stem in _stems():
+        yield pytest.param(stem, "pdf", id=f"{stem}.pdf")
+        for target in ("docx", "odt"):
+            yield pytest.param(stem, target, id=f"{stem}.{target}", marks=pytest.mark.slow)
+
+
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed")
-@pytest.mark.parametrize("stem", _stems())
-def test_heldout_decree_as_pdf(stem: str, tmp_path: Path) -> None:
-    """The same decree laid out by LibreOffice (tests/heldout_render.py) and read as a PDF."""
+@pytest.mark.parametrize("stem,target", list(_office_cases()))
+def test_heldout_decree_rendered(stem: str, target: str, tmp_path: Path) -> None:
+    """The same decree laid out by LibreOffice (tests/heldout_render.py) as a PDF (quick
+    suite), a DOCX and an ODT (slow set), read by the matching reader."""
     gold = json.loads((HELDOUT / f"{stem}.gold.json").read_text(encoding="utf-8"))
-    pdf = render_pdf(HELDOUT / f"{stem}.txt", tmp_path, soffice() or "soffice")
-    pred = [d.to_dict() for d in extract(pdf)]
+    path = render(HELDOUT / f"{stem}.txt", tmp_path, soffice() or "soffice", target)
+    pred = [d.to_dict() for d in extract(path)]
     s = evaluate({stem: gold}, {stem: pred}).pooled
     got = {k: getattr(s, k) for k in TARGETS}
     low = {k: v for k, v in got.items() if v is None or v < TARGETS[k]}
-    assert not low, f"{stem}.pdf: below target {low}"
+    assert not low, f"{path.name}: below target {low}"
 
 
 def test_there_are_heldout_decrees() -> None:

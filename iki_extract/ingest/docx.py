@@ -39,6 +39,7 @@ from ..errors import InputError
 from ..model import Block, Cell, Document, Page, Table, TextLine
 from .container import check_zip, require_member
 from .numbering import Numbering, W
+from .spacing import join_letter_spacing
 
 LAYOUT_MAX_COLS = 3  # a borderless grid this narrow is page layout, not data
 LINE_PT = 14.0  # virtual line pitch for the y of bboxes (Word has no fixed layout)
@@ -271,7 +272,7 @@ def _read_para(st: _State, p) -> _Para:
         first = _num(ind, "firstLine") - _num(ind, "hanging")
         if left or first:
             x0 = max(0.0, (left + first) / TWIPS_PER_PT)
-    text = " ".join(raw.split())
+    text = " ".join(join_letter_spacing(raw).split())
     if label:
         text = f"{label} {text}"
     out = _Para(text=text, bold=total > 0 and bold_chars * 2 >= total, x0=x0,

@@ -27,6 +27,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..model import Cell, Document, Page, Table, TextLine
 from .container import check_zip, require_member
+from .spacing import join_letter_spacing
 
 _DECIMALS = re.compile(r"0\.(0+)")
 
@@ -113,7 +114,7 @@ def sheet_table(ws, page_no: int) -> Table | None:
             if c.value is None:
                 continue
             text = display_value(c.value, c.number_format)
-            lines = [" ".join(s.split()) for s in text.splitlines()]
+            lines = [" ".join(join_letter_spacing(s).split()) for s in text.splitlines()]
             lines = [s for s in lines if s]
             if lines:
                 values[(c.row, c.column)] = lines
