@@ -1,6 +1,6 @@
 """Find every input under folders and ``.zip`` archives (nested too), safely.
 
-Folders follow :func:`iki_extract.api.find_inputs` (same suffixes, hidden and
+Folders follow :func:`iki_extract.inputs.find_inputs` (same suffixes, hidden and
 companion files skipped); ``.zip`` files found there, or named directly, are
 opened and their members go through the same rules.  Zip members are streamed
 (never extracted by name) into ``CORPUS/.staging/<sha256>/<basename>`` while
@@ -32,16 +32,14 @@ import stat
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
-from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from .. import api, ingest
 from ..errors import output_error
+from ..inputs import find_inputs, is_input
 
 ZIP_SUFFIX = ".zip"
 _CHUNK = 1 << 20
-_COMPANIONS = ("readme*", "*.gold.*", "*.notes.md")
 
 
 @dataclass(frozen=True)
@@ -146,7 +144,7 @@ class _Walker:
             self.add_file(src, name)
 
     def folder(self, root: Path, label: str) -> None:
-        files = {f: "input" for f in api.find_inputs(root)}
+        files = {f: "input" for f in find_inputs(root)}
         for f in root.rglob("*"):
             rel = f.relative_to(root)
             if f.is_symlink():
@@ -295,13 +293,8 @@ def _hidden(rel: Path | PurePosixPath) -> bool:
 
 
 def _wanted(rel: Path | PurePosixPath) -> bool:
-    """The :func:`api.find_inputs` rule for a file found inside a folder or archive."""
-    rule = getattr(api, "_is_input", None)  # the same rule as `extract`, when available
-    if rule is not None:
-        return bool(rule(Path(rel)))
-    if rel.suffix.lower() not in ingest.SUPPORTED_SUFFIXES or _hidden(rel):
-        return False
-    return not any(fnmatch(rel.name.lower(), p) for p in _COMPANIONS)
+    """The :func:`inputs.find_inputs` rule for a file found inside a folder or archive."""
+    return is_input(Path(rel))
 
 
 def _check_member(info: zipfile.ZipInfo, limits: ZipLimits) -> PurePosixPath | None:
