@@ -42,6 +42,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from . import trace
+
 MB = 2**20
 _READ_CHUNK = 1 << 16
 _PR_SET_PDEATHSIG = 1
@@ -117,6 +119,76 @@ def call_isolated(
     ``new_group=False`` keeps the child in the caller's process group (helpers
     of an isolated child, which a timeout of the caller must also kill).
     """
+    child = start_isolated(
+        fn, *args, timeout=timeout, max_memory_mb=max_memory_mb, new_group=new_group,
+        classify=classify,
+    )
+    return child.result()
+
+
+@dataclass
+class Started:
+    """A child forked by :func:`start_isolated`; :meth:`result` waits for it."""
+
+    pid: int
+    read_fd: int
+    tmpdir: str
+    start: float
+    timeout: float | None
+    max_memory_mb: int | None
+    new_group: bool
+
+    def result(self) -> Outcome:
+        """Read the child's answer (to EOF, or until the timeout) and reap it."""
+        pid, new_group = self.pid, self.new_group
+        try:
+            try:
+                wait = None if not self.timeout else self.timeout - (
+                    time.perf_counter() - self.start
+                )
+                data, timed_out = _read_all(self.read_fd, wait if wait is None else max(wait, 1e-3))
+            finally:
+                os.close(self.read_fd)
+        except BaseException:  # Ctrl-C in the caller: do not leave the child behind
+            _kill(pid, new_group)
+            os.waitpid(pid, 0)
+            _LIVE.pop(pid, None)
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
+            raise
+        if timed_out:
+            _kill(pid, new_group)
+        _, status = os.waitpid(pid, 0)
+        _LIVE.pop(pid, None)
+        if new_group:
+            _kill(pid, True)  # anything the child started and left behind
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
+        out = _outcome(data, status, timed_out, self.timeout, self.max_memory_mb)
+        out.elapsed = time.perf_counter() - self.start
+        return out
+
+    def kill(self) -> None:
+        """Kill the child and reap it (when the caller gives up on it)."""
+        _kill(self.pid, self.new_group)
+        try:
+            self.result()
+        except BaseException:
+            pass
+
+
+def start_isolated(
+    fn: Callable[..., Any],
+    *args: Any,
+    timeout: float | None = 300.0,
+    max_memory_mb: int | None = 2048,
+    new_group: bool = True,
+    classify: Callable[[BaseException, int | None], ChildError] | None = None,
+) -> Started:
+    """Fork the child of :func:`call_isolated` now and return without waiting.
+
+    The caller can work while the child runs (e.g. read one run of pages itself
+    while children read the others) and must call ``result()`` (or ``kill()``)
+    on the handle.  The child's timeout counts from here.
+    """
     start = time.perf_counter()
     tmpdir = tempfile.mkdtemp(prefix="iki-child-")
     parent = os.getpid()
@@ -133,27 +205,7 @@ def call_isolated(
             os.setpgid(pid, pid)
         except OSError:
             pass
-    try:
-        try:
-            data, timed_out = _read_all(read_fd, timeout)
-        finally:
-            os.close(read_fd)
-    except BaseException:  # Ctrl-C in the caller: do not leave the child behind
-        _kill(pid, new_group)
-        os.waitpid(pid, 0)
-        _LIVE.pop(pid, None)
-        shutil.rmtree(tmpdir, ignore_errors=True)
-        raise
-    if timed_out:
-        _kill(pid, new_group)
-    _, status = os.waitpid(pid, 0)
-    _LIVE.pop(pid, None)
-    if new_group:
-        _kill(pid, True)  # anything the child started and left behind
-    shutil.rmtree(tmpdir, ignore_errors=True)
-    out = _outcome(data, status, timed_out, timeout, max_memory_mb)
-    out.elapsed = time.perf_counter() - start
-    return out
+    return Started(pid, read_fd, tmpdir, start, timeout, max_memory_mb, new_group)
 
 
 def _outcome(
@@ -210,6 +262,7 @@ def _child(
 ) -> None:
     global _FORK_LOCK
     code = 0
+    started = time.time()
     try:
         # the parent held the fork lock while forking: this process needs its own, free
         _FORK_LOCK = threading.Lock()
@@ -237,6 +290,10 @@ def _child(
         kids = resource.getrusage(resource.RUSAGE_CHILDREN)  # e.g. tesseract
         payload["max_rss_kb"] = max(own.ru_maxrss, kids.ru_maxrss)
         payload["cpu_s"] = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+        if trace.enabled():
+            trace.emit({"ev": "child", "label": trace.label(fn, args), "t0": started,
+                        "t1": time.time(), "cpu": own.ru_utime + own.ru_stime,
+                        "ok": "error" not in payload})
         try:
             data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
         except MemoryError:

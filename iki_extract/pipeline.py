@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import trace
 from .layout.decree import read_document
 from .model import PAGELESS_ORIGINS, Decree, Document
 from .normalize import normalize_decree
@@ -16,7 +17,8 @@ from .normalize import normalize_decree
 
 def extract_document(doc: Document) -> list[Decree]:
     """Turn one read document into its decrees (one per distinct decree)."""
-    decrees = read_document(doc)
+    with trace.span("layout", pages=len(doc.pages)):
+        decrees = read_document(doc)
     # text and office documents have no printed page numbers (Word and Excel reflow)
     text_only = doc.origin in PAGELESS_ORIGINS
     for d in decrees:
@@ -26,7 +28,8 @@ def extract_document(doc: Document) -> list[Decree]:
                 j.page = None
                 for r in j.indikator:
                     r.page = None
-        normalize_decree(d)
+        with trace.span("normalise"):
+            normalize_decree(d)
     return decrees
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import ingest
+from . import ingest, trace
 from .errors import ExtractError, InputError
 from .ingest.route import OcrSettings
 from .isolation import ChildError, Outcome, looks_like_memory_failure, map_isolated, memory_message
@@ -48,7 +48,8 @@ def extract_counted(
     seen: dict[str, Any] = {}
 
     def counting_read(*args: Any, **kwargs: Any):
-        doc = real_read(*args, **kwargs)
+        with trace.span("read"):
+            doc = real_read(*args, **kwargs)
         seen["pages"] = len(doc.pages)
         seen["warnings"] = list(getattr(doc, "warnings", []) or [])
         return doc
@@ -97,8 +98,9 @@ def run_files(
         max_memory_mb=max_memory_mb,
         classify=classify,
     )
-    for path, outcome in zip(paths, outcomes):
-        yield path, outcome
+    with trace.span("run", files=len(paths), workers=workers):
+        for path, outcome in zip(paths, outcomes):
+            yield path, outcome
 
 
 def _size(path: Path) -> int:
