@@ -92,3 +92,107 @@ def test_an_isolated_child_can_fork_its_own_helpers() -> None:
 
     outs = list(map_isolated(_nested, [(3,), (4,)], workers=2, timeout=10))
     assert [o.value for o in outs] == [[0, 1, 4], [0, 1, 4, 9]], [o.error for o in outs]
+
+
+def test_trace_writes_one_line_per_child_and_span(tmp_path: Path, monkeypatch) -> None:
+    import json
+
+    from iki_extract import trace
+    from iki_extract.isolation import call_isolated
+
+    path = tmp_path / "trace.jsonl"
+    monkeypatch.setenv("IKI_TRACE", str(path))
+    with trace.span("outer", files=1):
+        assert call_isolated(sum, [1, 2, 3], timeout=10).value == 6
+    events = [json.loads(line) for line in path.read_text().splitlines()]
+    child = next(e for e in events if e["ev"] == "child")
+    span = next(e for e in events if e["ev"] == "span")
+    assert child["label"].startswith("sum(") and child["ok"]
+    assert span["t0"] <= child["t0"] <= child["t1"] <= span["t1"]
+    assert (span["name"], span["files"]) == ("outer", 1)
+    assert child["ppid"] == span["pid"] and child["cpu"] >= 0
+
+
+def test_no_trace_file_without_the_variable(tmp_path: Path, monkeypatch) -> None:
+    from iki_extract import trace
+
+    monkeypatch.delenv("IKI_TRACE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    with trace.span("x"):
+        pass
+    assert list(tmp_path.iterdir()) == []
+
+
+def _pid_and(chunk: list[int]) -> tuple[int, list[int]]:
+    import os
+
+    return os.getpid(), chunk
+
+
+def test_the_first_run_of_pages_is_read_in_this_process_the_others_in_children() -> None:
+    import os
+
+    from iki_extract.ingest.route import run_page_chunks
+
+    out = run_page_chunks(Path("x.pdf"), _pid_and, [1, 2, 3, 4, 5], 3, "failed")
+    assert [chunk for _, chunk in out] == [[1, 2], [3, 4], [5]]
+    pids = [pid for pid, _ in out]
+    assert pids[0] == os.getpid() and len(set(pids)) == 3
+
+
+def _fail_on_last(chunk: list[int]) -> list[int]:
+    if 5 in chunk:
+        raise ValueError("page 5 is broken")
+    return chunk
+
+
+def test_a_failed_run_of_pages_names_the_file() -> None:
+    from iki_extract.errors import InputError
+    from iki_extract.ingest.route import run_page_chunks
+
+    with pytest.raises(InputError, match="page 5 is broken"):
+        run_page_chunks(Path("x.pdf"), _fail_on_last, [1, 2, 3, 4, 5], 2, "failed")
+    with pytest.raises(ValueError, match="page 5 is broken"):  # the run read here
+        run_page_chunks(Path("x.pdf"), _fail_on_last, [5, 6, 7, 8], 2, "failed")
+
+
+def test_start_isolated_lets_the_caller_work_meanwhile() -> None:
+    import time
+
+    from iki_extract.isolation import start_isolated
+
+    child = start_isolated(time.sleep, 0.3, timeout=10)
+    t0 = time.perf_counter()
+    here = sum(range(1000))  # the caller's own work, while the child sleeps
+    assert time.perf_counter() - t0 < 0.3 and here == 499500
+    assert child.result().ok
+    slow = start_isolated(time.sleep, 30, timeout=60)
+    t0 = time.perf_counter()
+    slow.kill()
+    assert time.perf_counter() - t0 < 5
+
+
+def _bench_workers():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_workers", Path(__file__).resolve().parent.parent / "bench" / "bench_workers.py"
+    )
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_the_simulated_schedule_of_a_traced_run() -> None:
+    """A scan whose child reads 8 s of pages itself and a helper 10 s, beside a 1 s file."""
+    bw = _bench_workers()
+    scan = {"label": "scan", "cpu": 8.5, "pre": 0.2, "mid": 8.0, "post": 0.3,
+            "helpers": [("run(pages 5-8)", 10.0, 0.0, 0.0)]}
+    small = {"label": "small", "cpu": 1.0, "pre": 1.0, "mid": 0.0, "post": 0.0, "helpers": []}
+    assert bw.critical_path([scan, small]) == pytest.approx(10.5)
+    one, _ = bw.simulate(0.0, [scan, small], cores=1, slots=1)
+    assert one == pytest.approx(19.5)
+    two, idle = bw.simulate(0.0, [scan, small], cores=2, slots=2)
+    # the small file shares the cores with the scan's two runs; then one run is left alone
+    assert 10.5 < two < 11.5
+    assert idle and idle[-1][1] == pytest.approx(two)
