@@ -8,6 +8,7 @@ and the document is the pages in order.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,6 +99,23 @@ def _ocr(
     return ocr_pdf_pages(path, data, pages, dpi=ocr.dpi, password=password, lang=ocr.lang)
 
 
+OCR_RUNS_PER_WORKER = 1.5  # runs of OCR pages per worker, all started at once (see ocr_runs)
+
+
+def ocr_runs(workers: int) -> int:
+    """How many contiguous runs the OCR pages of one file are cut into for ``workers``.
+
+    A scanned page can cost twice the median (a sparse page read again for its
+    orientation, a grid read cell by cell), so ``workers`` equal runs leave cores
+    idle while the run holding the costly page finishes.  Half as many runs again,
+    all started at once, are shared fairly by the kernel, so the costly run gets
+    the cores the others free.  Each run starts its own document lexicon
+    (:class:`.ocr_lexicon.DocLexicon`), so more runs would also mean fewer words
+    for the later pages of each run to be corrected against.
+    """
+    return max(1, math.ceil(workers * OCR_RUNS_PER_WORKER)) if workers > 1 else 1
+
+
 def page_chunks(pages: list[int], n: int) -> list[list[int]]:
     """``pages`` cut into at most ``n`` contiguous runs of near-equal length, in order."""
     n = max(1, min(n, len(pages)))
@@ -157,7 +175,7 @@ def _ocr_parallel(
         return ocr_pdf_pages(path, data, chunk, dpi=ocr.dpi, password=password, lang=ocr.lang)
 
     done: dict[int, Page] = {}
-    for part in run_page_chunks(path, run, pages, ocr.workers, "OCR failed"):
+    for part in run_page_chunks(path, run, pages, ocr_runs(ocr.workers), "OCR failed"):
         done.update(part)
     return {k: done[k] for k in sorted(done)}
 
