@@ -149,6 +149,27 @@ def page_furniture(text: str) -> str:
     return "\n".join(out)
 
 
+def page_header(text: str) -> str:
+    """A running header on every Lampiran page ("Lampiran Keputusan Camat ... /
+    Nomor : ..."), set at paragraph breaks about every 40 lines after the first
+    JABATAN label."""
+    m = re.search(r"^(?:\*\*)?(?:NOMOR|Nomor)\s*:?\s*(\S+)", text, flags=re.M)
+    start = re.search(r"^[ \t]*(?:-\s+)?(?:\d\.\s*)?JABATAN\b", text, flags=re.M | re.I)
+    if m is None or start is None:
+        return text
+    head = ["", "Lampiran Keputusan Camat", f"Nomor : {m.group(1)}", ""]
+    lines = text[start.start() :].split("\n")
+    out: list[str] = []
+    since = 0
+    for line in lines:
+        out.append(line)
+        since += 1
+        if since >= 40 and not line.strip():
+            out += head
+            since = 0
+    return text[: start.start()] + "\n".join(out)
+
+
 def kop_address_nomor(text: str) -> str:
     """A letterhead address with "Nomor" and "No." just above the first title."""
     addr = (
@@ -391,6 +412,7 @@ KINDS: dict[str, Perturbation] = {
     "labels_in_table": _text_only(labels_in_table),
     "no_markdown": _text_only(no_markdown),
     "page_furniture": _text_only(page_furniture),
+    "page_header": _text_only(page_header),
     "kop_address_nomor": _text_only(kop_address_nomor),
     "nomor_placeholder": nomor_placeholder,
     "crlf_and_spaces": _text_only(crlf_and_spaces),

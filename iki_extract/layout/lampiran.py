@@ -15,6 +15,7 @@ from functools import lru_cache
 from .. import rules
 from ..model import Block, Table, TextLine
 from ..normalize.text import fold, has_item_marker, strip_item_marker
+from .labels import score_line
 from .patterns import patterns
 from .sections import collect_items
 
@@ -182,6 +183,8 @@ def parse_block(blocks: list[Block]) -> RawBlock | None:
             # a table flattened to text lines (pdftotext): its header ends the lists
             tables.append(Table(cells=[], n_rows=0, n_cols=0, page=b.page))
             continue
+        if is_running_header(t):
+            continue  # "Lampiran Keputusan ..." / "Nomor : ..." repeated at the top of each page
         lab = _label_kind(t)
         if lab:
             kind, rest = lab
@@ -267,6 +270,15 @@ def is_table_header_line(t: str) -> bool:
     if parts == 1 and " ".join(words).strip(" ./") in _header_wordings(("no",)):
         return False  # a lone "NO." (a flattened layout puts it beside the block's labels)
     return parts is not None and (t.isupper() or parts >= 2)
+
+
+def is_running_header(t: str) -> bool:
+    """A line of the running header a Lampiran repeats on each page: it opens with a
+    LAMPIRAN, NOMOR or TANGGAL label (models/sections.yaml), which no duty, function
+    or position title does."""
+    kinds = {str(k) for k in rules.load("sections.yaml")["running_header"]}
+    strong = float(rules.load("sections.yaml")["score"]["strong"])
+    return any(lb.kind in kinds and lb.score >= strong for lb in score_line(t))
 
 
 _NEXT_FIELD = {"jabatan": "tugas", "tugas": "fungsi"}
