@@ -191,6 +191,20 @@ def nomor_placeholder(text: str, gold: Gold) -> tuple[str, Gold]:
     return kop_address_nomor(text), new_gold
 
 
+def bound_twice(text: str) -> str:
+    """The whole decree bound twice in one file (a signed copy after the draft):
+    one decree in the gold, the bindings merged by their nomor."""
+    return text + "\n\n" + text
+
+
+def bound_twice_unnumbered(text: str, gold: Gold) -> tuple[str, Gold]:
+    """An unnumbered draft bound twice: no nomor to merge the bindings by, so
+    they merge on their subject and date (and decrees of different subjects
+    in one file stay apart)."""
+    once, new_gold = nomor_placeholder(text, gold)
+    return once + "\n\n" + once, new_gold
+
+
 def crlf_and_spaces(text: str) -> str:
     """CRLF line ends, trailing blanks and doubled blank lines."""
     text = re.sub(r"\n\n", "\n\n\n", text)
@@ -415,6 +429,8 @@ KINDS: dict[str, Perturbation] = {
     "page_header": _text_only(page_header),
     "kop_address_nomor": _text_only(kop_address_nomor),
     "nomor_placeholder": nomor_placeholder,
+    "bound_twice": _text_only(bound_twice),
+    "bound_twice_unnumbered": bound_twice_unnumbered,
     "crlf_and_spaces": _text_only(crlf_and_spaces),
     "split_title": _text_only(split_title),
     "joined_title": _text_only(joined_title),

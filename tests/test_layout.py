@@ -196,3 +196,68 @@ def test_iki_matrix_one_table_for_all_positions():
     assert trantib.indikator[0].sasaran == "Tertib lingkungan" and len(trantib.indikator) == 1
     assert trantib.jabatan_canonical == "Kepala Seksi Ketenteraman dan Ketertiban Umum"
     assert sek.jabatan_canonical == "Sekretaris Kecamatan"
+
+
+# ------------------------------------------------------------------ flattened jabatan blocks (pdftotext)
+
+FLAT_BLOCK = """INDIKATOR KINERJA INDIVIDU
+KECAMATAN BUKIT RAYA
+1.
+
+Jabatan
+
+2.
+
+Tugas
+
+NO.
+
+: Kepala Seksi Pemerintahan
+:
+a. Menyusun rencana kerja seksi;
+b. Melaksanakan tugas lain dari atasan.
+: SASARAN
+
+INDIKATOR KINERJA
+INDIVIDU
+"""
+
+
+def test_flattened_label_column_opens_a_block_and_the_table_header_ends_its_lists():
+    """pdftotext reads a label column first: item numbers on lines of their own, a lone
+    "NO." of the table beside the labels, and the table's first header cell run into the
+    colon column (": SASARAN") -- none of them is a duty, and the block is still found."""
+    from iki_extract.ingest.text import parse_text
+    from iki_extract.layout.lampiran import find_block_starts, parse_block
+
+    blocks = parse_text(FLAT_BLOCK)
+    starts = find_block_starts(blocks)
+    assert len(starts) == 1
+    rb = parse_block(blocks[starts[0] :])
+    assert rb is not None and rb.title == "Kepala Seksi Pemerintahan"
+    assert rb.tugas == ["Menyusun rencana kerja seksi;", "Melaksanakan tugas lain dari atasan."]
+    assert rb.fungsi == []
+
+
+def test_table_header_line_in_any_case():
+    from iki_extract.layout.lampiran import is_table_header_line
+
+    assert is_table_header_line("No   KINERJA   INDIKATOR KINERJA INDIVIDU   FORMULA   SUMBER DATA")
+    assert is_table_header_line("INDIKATOR")  # upper case: one wording (a header set over lines)
+    assert not is_table_header_line("NO.")  # a lone number column stands beside the labels
+    assert not is_table_header_line("Indikator Kinerja")  # one wording, not upper case
+    assert not is_table_header_line("Menyusun indikator kinerja seksi")
+
+
+def test_running_lampiran_header_is_not_a_duty():
+    from iki_extract.ingest.text import parse_text
+    from iki_extract.layout.lampiran import find_block_starts, parse_block
+
+    text = (
+        "JABATAN : Kepala Seksi Pemerintahan\nTUGAS :\na. Menyusun rencana kerja seksi;\n\n"
+        "Lampiran Keputusan Camat\nNomor : 061/7/2021\n\nb. Melaksanakan tugas lain dari atasan.\n"
+    )
+    blocks = parse_text(text)
+    rb = parse_block(blocks[find_block_starts(blocks)[0] :])
+    assert rb is not None
+    assert rb.tugas == ["Menyusun rencana kerja seksi;", "Melaksanakan tugas lain dari atasan."]

@@ -91,6 +91,17 @@ def test_narrow_part_aligned_by_content():
     assert rows(text)[-1] == ("Tersedianya laporan", "Jumlah penyiapan laporan pajak", "Jumlah berkas pajak", None)
 
 
+def test_narrow_part_aligned_under_an_extra_target_column():
+    """A TARGET column the output does not keep is still a column a narrow part's
+    cells may land in: its "100%" goes there, not into SUMBER DATA."""
+    text = (
+        HDR + "\tTARGET\nTersedianya laporan\tJumlah verifikasi berkas\tJumlah berkas diajukan\tBendahara\t100%\n"
+        "\tJumlah penyiapan pencairan\tJumlah berkas pencairan\t\t100%\n"
+        "\nJumlah penyiapan laporan pajak\tJumlah berkas pajak\t\t100%\n"
+    )
+    assert rows(text)[-1] == ("Tersedianya laporan", "Jumlah penyiapan laporan pajak", "Jumlah berkas pajak", None)
+
+
 def test_formulas():
     assert formula_text(["Jumlah A X 100%", "Jumlah B"]) == "Jumlah A / Jumlah B x 100%"
     assert formula_text(["Jumlah A yang selaras 100% Jumlah seluruh A"]) == (
