@@ -23,8 +23,9 @@ import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
+from ..ingest.ocr_confidence import DecreeContext, cell_features, decree_context
 from .fields import ROW_COLUMNS
 from .matching import _match_blocks, _match_rows, _norm_row, pair_decrees
 from .metrics import load_gold_dir, load_pred_dir
@@ -36,6 +37,8 @@ class CellSample:
     field: str
     confidence: float
     wrong: bool
+    group: str = ""  # the rendering ("scan-medium"), from the source file name
+    features: Mapping[str, float] | None = None
 
 
 def _conf(row: dict[str, Any], field: str) -> float | None:
@@ -45,32 +48,53 @@ def _conf(row: dict[str, Any], field: str) -> float | None:
     return None if v is None else float(v)
 
 
-def cell_samples(gold_dir: str | Path, pred_dir: str | Path) -> list[CellSample]:
-    """(confidence, is-wrong) for every predicted cell that has a confidence."""
+def _group(key: str) -> str:
+    parts = Path(key).name.split(".")
+    return parts[2] if len(parts) > 3 else (parts[1] if len(parts) > 2 else "")
+
+
+def cell_samples(
+    gold_dir: str | Path, pred_dir: str | Path, features: bool = False
+) -> list[CellSample]:
+    """(confidence, is-wrong) for every predicted cell that has a confidence.
+
+    ``features``: also the cell model's features (:func:`cell_features`), which
+    assume the predictions hold the raw word scores (``IKI_RAW_CONFIDENCE=1``).
+    """
     gold = load_gold_dir(gold_dir)
     pred, _ = load_pred_dir(pred_dir)
     out: list[CellSample] = []
-    by_stem: dict[str, list[dict[str, Any]]] = {}
+    by_stem: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for key, decrees in pred.items():
         stem = Path(key).name.split(".", 1)[0]
-        by_stem.setdefault(stem, []).extend(decrees)
-    for stem, pds in by_stem.items():
+        by_stem.setdefault((stem, _group(key)), []).extend(decrees)
+    for (stem, group), pds in by_stem.items():
         gds = gold.get(stem, [])
         pairs, _, unpaired = pair_decrees(gds, pds)
-        for gi, pi in pairs:
-            gb, pb = gds[gi].get("jabatan") or [], pds[pi].get("jabatan") or []
-            matched = dict((j, i) for i, j in _match_blocks(gb, pb))
-            for j, block in enumerate(pb):
-                prow = block.get("indikator") or []
+        partner = dict((pi, gi) for gi, pi in pairs)
+        for pi, pd in enumerate(pds):
+            pb = pd.get("jabatan") or []
+            blocks = [b.get("indikator") or [] for b in pb]
+            ctx = decree_context(blocks) if features else None
+            matched: dict[int, int] = {}
+            gb: list[dict[str, Any]] = []
+            if pi in partner:
+                gb = gds[partner[pi]].get("jabatan") or []
+                matched = dict((j, i) for i, j in _match_blocks(gb, pb))
+            for j, prow in enumerate(blocks):
                 grow = gb[matched[j]].get("indikator") or [] if j in matched else []
-                out += _row_samples(stem, grow, prow)
-        for pi in unpaired:
-            for block in pds[pi].get("jabatan") or []:
-                out += _row_samples(stem, [], block.get("indikator") or [])
+                out += _row_samples(stem, group, grow, prow, ctx, j)
     return out
 
 
-def _row_samples(stem: str, gold: list[dict], pred: list[dict]) -> list[CellSample]:
+def _row_samples(
+    stem: str,
+    group: str,
+    gold: list[dict],
+    pred: list[dict],
+    ctx: DecreeContext | None = None,
+    block: int = 0,
+) -> list[CellSample]:
     out: list[CellSample] = []
     partner = {p: g for g, p, _ in _match_rows(gold, pred)} if gold else {}
     for k, row in enumerate(pred):
@@ -81,7 +105,8 @@ def _row_samples(stem: str, gold: list[dict], pred: list[dict]) -> list[CellSamp
             if conf is None:
                 continue
             wrong = gn is None or gn[c] != pn[c]
-            out.append(CellSample(stem, field, conf, wrong))
+            feats = cell_features(ctx, block, k, field) if ctx is not None else None
+            out.append(CellSample(stem, field, conf, wrong, group, feats))
     return out
 
 
@@ -161,6 +186,104 @@ def brier(samples: Sequence[CellSample]) -> float | None:
     return sum((s.confidence - (0.0 if s.wrong else 1.0)) ** 2 for s in samples) / len(samples)
 
 
+# --- the cell model (features of ocr_confidence.cell_features) ------------------------
+
+
+def fit_model(samples: Sequence[CellSample], l2: float = 1.0) -> tuple[float, dict[str, float]]:
+    """Intercept and coefficients of P(right | features), L2-penalised logistic fit.
+
+    Features are standardised for the fit (``l2`` acts on the standardised
+    coefficients) and the coefficients returned on the raw features.
+    """
+    import numpy as np
+
+    rows = [s for s in samples if s.features is not None]
+    names = sorted({k for s in rows for k in s.features or {}})
+    x = np.array([[(s.features or {}).get(k, 0.0) for k in names] for s in rows], dtype=float)
+    y = np.array([0.0 if s.wrong else 1.0 for s in rows])
+    mu, sd = x.mean(axis=0), x.std(axis=0)
+    sd[sd < 1e-9] = 1.0
+    z = np.hstack([np.ones((len(rows), 1)), (x - mu) / sd])
+    w = np.zeros(z.shape[1])
+    pen = np.full(z.shape[1], l2)
+    pen[0] = 1e-6
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-np.clip(z @ w, -30, 30)))
+        g = z.T @ (p - y) + pen * w
+        h = (z * (p * (1 - p))[:, None]).T @ z + np.diag(pen)
+        step = np.linalg.solve(h, g)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    coef = w[1:] / sd
+    intercept = float(w[0] - (coef * mu).sum())
+    return intercept, {k: float(c) for k, c in zip(names, coef)}
+
+
+def score_model(
+    samples: Sequence[CellSample], intercept: float, coef: Mapping[str, float]
+) -> list[CellSample]:
+    """The samples with the model's probability as their confidence."""
+    out = []
+    for s in samples:
+        if s.features is None:
+            continue
+        zz = intercept + sum(v * s.features.get(k, 0.0) for k, v in coef.items())
+        p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, zz))))
+        out.append(CellSample(s.stem, s.field, p, s.wrong, s.group, s.features))
+    return out
+
+
+def leave_one_out_model(samples: Sequence[CellSample], l2: float = 1.0) -> dict[str, Any]:
+    """Fit the cell model on all stems but one (every rendering), score the one held out."""
+    stems = sorted({s.stem for s in samples})
+    held: list[CellSample] = []
+    for stem in stems:
+        train = [s for s in samples if s.stem != stem]
+        test = [s for s in samples if s.stem == stem]
+        if not train or not test:
+            continue
+        b, coef = fit_model(train, l2)
+        held += score_model(test, b, coef)
+    return {"samples": held, **summary(held)}
+
+
+def summary(samples: Sequence[CellSample]) -> dict[str, Any]:
+    """AUROC, Brier and counts pooled, per stem, per rendering, per (stem, rendering)."""
+
+    def one(ss: Sequence[CellSample]) -> dict[str, Any]:
+        a = auroc(ss)
+        return {
+            "n": len(ss),
+            "wrong": sum(s.wrong for s in ss),
+            "auroc": None if a is None else round(a, 3),
+            "brier": None if not ss else round(brier(ss) or 0.0, 4),
+        }
+
+    def by(key: Any) -> dict[str, Any]:
+        keys = sorted({key(s) for s in samples})
+        return {k: one([s for s in samples if key(s) == k]) for k in keys}
+
+    return {
+        "pooled": one(samples),
+        "per_stem": by(lambda s: s.stem),
+        "per_group": by(lambda s: s.group),
+        "per_file": by(lambda s: f"{s.stem}.{s.group}"),
+    }
+
+
+def write_model(path: Path, intercept: float, coef: Mapping[str, float], note: str) -> None:
+    """Write the fitted coefficients below the text rules of ``path`` (kept as they are)."""
+    marker = "# --- fitted"
+    head = path.read_text(encoding="utf-8") if path.is_file() else ""
+    head = head.split(marker, 1)[0].rstrip() + "\n\n"
+    body = [marker + " by python -m iki_extract.eval.calibration (--fit); " + note]
+    body.append(f"intercept: {intercept:.4f}")
+    body.append("coef:")
+    body += [f"  {k}: {v:.4f}" for k, v in sorted(coef.items())]
+    path.write_text(head + "\n".join(body) + "\n", encoding="utf-8")
+
+
 def reliability(samples: Sequence[CellSample], bins: int = 10) -> list[tuple[float, float, int]]:
     """(mean confidence, share right, n) per confidence bin."""
     out = []
@@ -208,35 +331,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("gold", type=Path)
     ap.add_argument("pred", type=Path, nargs="+")
     ap.add_argument("--plot", type=Path, help="write a reliability plot (PNG)")
-    ap.add_argument("--fit", type=Path, help="fit the curve on all cells, write it (YAML)")
-    ap.add_argument("--loso", action="store_true", help="also fit leave-one-seed-out")
+    ap.add_argument("--loso", action="store_true",
+                    help="predictions hold raw scores: fit the cell model leave-one-seed-out")
+    ap.add_argument("--fit", type=Path, help="fit the cell model on all cells, write it (YAML)")
+    ap.add_argument("--l2", type=float, default=1.0, help="penalty of the fit (standardised)")
     args = ap.parse_args(argv)
+    need = bool(args.loso or args.fit)
     samples: list[CellSample] = []
     for p in args.pred:
-        samples += cell_samples(args.gold, p)
-    wrong = sum(s.wrong for s in samples)
-    res: dict[str, Any] = {"cells": len(samples), "wrong": wrong, "auroc": auroc(samples)}
-    shown = samples
+        samples += cell_samples(args.gold, p, features=need)
+    res: dict[str, Any] = {"as_exported": summary(samples)}
+    shown, what = samples, "as exported"
     if args.loso:
-        lo = leave_one_out(samples)
-        res["loso_auroc"] = lo["auroc"]
-        res["loso_brier"] = lo["brier"]
-        res["per_stem"] = lo["per_stem"]
-        shown = lo["samples"]
+        lo = leave_one_out_model(samples, args.l2)
+        res["loso_model"] = {k: v for k, v in lo.items() if k != "samples"}
+        shown, what = lo["samples"], "cell model, leave-one-seed-out"
     if args.fit:
-        a, b = fit_logistic(samples)
-        args.fit.write_text(
-            "# P(cell right) = 1 / (1 + exp(-(slope * score + intercept))), score: the raw\n"
-            "# confidence of iki_extract/ingest/ocr_confidence.py; fitted by\n"
-            "# python -m iki_extract.eval.calibration GOLD PRED --fit THIS\n"
-            f"slope: {a:.4f}\nintercept: {b:.4f}\ncells: {len(samples)}\n",
-            encoding="utf-8",
-        )
-        res["slope"], res["intercept"] = a, b
-    res["brier"] = brier(shown)
+        b, coef = fit_model(samples, args.l2)
+        n = len(samples)
+        write_model(args.fit, b, coef, f"{n} cells of {len({s.stem for s in samples})} seeds")
+        res["fit"] = {"intercept": b, "coef": coef}
     if args.plot:
-        title = f"{len(shown)} cells, AUROC {res.get('loso_auroc') or res['auroc'] or 0:.3f}"
-        plot(shown, args.plot, title)
+        a = auroc(shown) or 0.0
+        plot(shown, args.plot, f"{what}: {len(shown)} cells, AUROC {a:.3f}")
     print(json.dumps(res, indent=2, default=str))
     return 0
 

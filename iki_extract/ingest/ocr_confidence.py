@@ -1,19 +1,29 @@
 """Confidence of an OCR'd cell or line: how likely its text is exactly right.
 
-Tesseract's word confidence alone tracks errors poorly (a clean row at 0.02
-because of one dot).  A word's *quality* here also asks whether the word is a
-known word (:mod:`.ocr_lexicon`), a number or punctuation, and whether the
-corrector changed it:
+Two stages.
 
-* a known word (or a number) read at confidence ``c``: ``0.5 + 0.5 c``;
-* an unknown word of three letters or more: ``0.6 c``;
-* a word the corrector changed: at most ``0.4 + 0.4 c``;
-* lone punctuation counts only half as much against the cell.
+1. **Raw word score** (:func:`raw_score`, in the reader).  Tesseract's word
+   confidence alone tracks errors poorly (a clean row at 0.02 because of one
+   dot).  A word's *quality* also asks whether the word is a known word
+   (:mod:`.ocr_lexicon`), a number or punctuation, and whether the corrector
+   changed it: a known word (or a number) read at confidence ``c`` scores
+   ``0.5 + 0.5 c``; an unknown word of three letters or more ``0.6 c``; a word
+   the corrector changed at most ``0.4 + 0.4 c``; lone punctuation counts only
+   half as much.  A cell's raw score mixes its weakest word and its mean word
+   quality.
 
-A cell's raw score mixes its weakest word and its mean word quality; the score
-is then mapped to a probability with a logistic curve fitted on the corpus scans
-(``models/ocr_confidence.yaml``, fitted by :mod:`iki_extract.eval.calibration`,
-leave-one-seed-out).  ``IKI_RAW_CONFIDENCE=1`` leaves the raw score (for fitting).
+2. **Cell model** (:func:`rescore_rows`, after the rows are assembled and the
+   formulas parsed).  Most wrong cells of a scan are not badly read words but
+   rows split or merged, stray punctuation, joined words and misread
+   multipliers, which the word score cannot see.  :func:`cell_features` looks
+   at the cell's text in its column and its decree (unknown and joined words,
+   odd characters and punctuation, a cut-off ending, a formula that does not
+   end in ``x 100%``, a near-duplicate of another cell, a fragment row...) and
+   a logistic model (``models/ocr_confidence.yaml``, fitted leave-one-seed-out
+   on the corpus scans by :mod:`iki_extract.eval.calibration`) turns raw score
+   and features into the probability that the cell is right.
+
+``IKI_RAW_CONFIDENCE=1`` skips stage 2 (the rows keep the raw score: for fitting).
 """
 
 from __future__ import annotations
@@ -21,8 +31,11 @@ from __future__ import annotations
 import math
 import os
 import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterable, Mapping, Sequence
 
 import yaml
 
@@ -31,8 +44,26 @@ from .ocr_lexicon import DocLexicon, is_known
 
 MODEL_FILE = "ocr_confidence.yaml"
 W_MIN = 0.6  # weight of the weakest word in the raw score (the rest: the mean)
+FIELDS = ("sasaran", "indikator", "formulasi", "sumber_data")
 _NUMBER = re.compile(r"^[\W]*[\d.,:/%()-]+[\W]*$")
 _LETTERS = re.compile(r"[A-Za-z]")
+_TOKEN = re.compile(r"\S+")
+_ALPHA = re.compile(r"[A-Za-z]{3,}")
+_CAMEL = re.compile(r"[a-z]{2,}[A-Z]")
+_ODD_PUNCT = (
+    re.compile(r"\s[,.;:]"),  # space before punctuation
+    re.compile(r"[a-z][.,;:][A-Za-z]"),  # "dana.DD", "yang,disusun"
+    re.compile(r"[A-Za-z][.;:]\s+[a-z]"),  # "yang. disusun"
+    re.compile(r"['\"`]"),  # quotes are rare in these tables
+    re.compile(r"[-.:;,!][.:;,]"),  # "sekurang-: kurangnya", "2..Dokumen"
+    re.compile(r"(?:^|\s)-[A-Za-z]"),  # "untuk -Siskamling"
+    re.compile(r"[A-Za-z]-\d"),  # "KTP-2"
+)
+_GLUED_DIGIT = re.compile(r"[a-z]{2}\d|\d[a-z]{2}")
+_MID_STOP = re.compile(r"[a-z][.:]\s+[A-Z]")
+
+
+# --- stage 1: the reader's word score ------------------------------------------------
 
 
 def word_quality(w: dict[str, Any], lex: DocLexicon | None = None) -> float:
@@ -52,38 +83,231 @@ def word_quality(w: dict[str, Any], lex: DocLexicon | None = None) -> float:
 
 
 def raw_score(words: list[dict[str, Any]], lex: DocLexicon | None = None) -> float | None:
-    """The uncalibrated confidence of a cell or line (``None`` without words)."""
+    """The raw confidence of a cell or line (``None`` without words)."""
     if not words:
         return None
     qs = [word_quality(w, lex) for w in words]
     return W_MIN * min(qs) + (1 - W_MIN) * sum(qs) / len(qs)
 
 
-@lru_cache(maxsize=1)
-def _model() -> tuple[float, float] | None:
-    if os.environ.get("IKI_RAW_CONFIDENCE"):
-        return None
-    path = models_dir() / MODEL_FILE
-    if not path.is_file():
-        return None
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    try:
-        return float(data["slope"]), float(data["intercept"])
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def calibrate(score: float | None) -> float | None:
-    """The probability that the text is right, from a raw score."""
-    if score is None:
-        return None
-    m = _model()
-    if m is None:
-        return round(score, 3)
-    a, b = m
-    return round(1.0 / (1.0 + math.exp(-(a * score + b))), 3)
-
-
 def confidence(words: list[dict[str, Any]], lex: DocLexicon | None = None) -> float | None:
-    """Calibrated confidence of a cell or line from its words."""
-    return calibrate(raw_score(words, lex))
+    """Raw confidence of a cell or line from its words, rounded (stage 1)."""
+    s = raw_score(words, lex)
+    return None if s is None else round(s, 3)
+
+
+# --- stage 2: the cell model ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellModel:
+    """Logistic model of P(cell right) and the text rules its features use."""
+
+    intercept: float
+    coef: dict[str, float]
+    allowed: dict[str, re.Pattern[str]]
+    connectors: frozenset[str]
+    multiplier_words: frozenset[str]
+    good_number: re.Pattern[str]
+
+    def probability(self, feats: Mapping[str, float]) -> float:
+        z = self.intercept + sum(v * feats.get(k, 0.0) for k, v in self.coef.items())
+        z = max(-30.0, min(30.0, z))
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+def load_model(data: Mapping[str, Any] | None = None) -> CellModel:
+    """The model of ``models/ocr_confidence.yaml`` (or of ``data``)."""
+    if data is None:
+        path = models_dir() / MODEL_FILE
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        data = data or {}
+    chars = data.get("allowed_chars") or {"default": "A-Za-z0-9 .,;:()/%-"}
+    allowed = {k: re.compile(f"[^{v}]") for k, v in chars.items()}
+    return CellModel(
+        intercept=float(data.get("intercept", 0.0)),
+        coef={str(k): float(v) for k, v in (data.get("coef") or {}).items()},
+        allowed=allowed,
+        connectors=frozenset(str(w).lower() for w in data.get("connectors") or ()),
+        multiplier_words=frozenset(str(w).lower() for w in data.get("multiplier_words") or ()),
+        good_number=re.compile(data.get("good_number") or r"^\d+%?$"),
+    )
+
+
+@lru_cache(maxsize=1)
+def _default_model() -> CellModel:
+    return load_model()
+
+
+def _get(row: Any, key: str) -> Any:
+    return row.get(key) if isinstance(row, Mapping) else getattr(row, key, None)
+
+
+def _set(row: Any, key: str, value: Any) -> None:
+    if isinstance(row, dict):
+        row[key] = value
+    else:
+        setattr(row, key, value)
+
+
+def _key(text: str | None) -> str:
+    return " ".join((text or "").lower().split())
+
+
+@dataclass
+class DecreeContext:
+    """What the features compare a cell with: the other cells of its decree."""
+
+    blocks: list[list[Any]]
+    median_len: dict[str, float] = field(default_factory=dict)
+    words: Counter[str] = field(default_factory=Counter)
+    blocks_with: dict[str, Counter[str]] = field(default_factory=dict)  # text -> #blocks
+    near_dup: dict[str, set[str]] = field(default_factory=dict)  # texts with a near twin
+    contains: dict[str, set[str]] = field(default_factory=dict)  # texts holding another
+
+
+def decree_context(blocks: Sequence[Sequence[Any]]) -> DecreeContext:
+    from rapidfuzz import fuzz
+
+    ctx = DecreeContext([list(b) for b in blocks])
+    for f in FIELDS:
+        texts = [_get(r, f) for b in ctx.blocks for r in b if _get(r, f)]
+        ctx.median_len[f] = statistics.median(len(t) for t in texts) if texts else 0.0
+        per_block: Counter[str] = Counter()
+        for b in ctx.blocks:
+            per_block.update({_key(_get(r, f)) for r in b if _get(r, f)})
+        ctx.blocks_with[f] = per_block
+        distinct = sorted(per_block)
+        near: set[str] = set()
+        holds: set[str] = set()
+        for i, a in enumerate(distinct):
+            for b2 in distinct[i + 1 :]:
+                if abs(len(a) - len(b2)) <= 0.1 * max(len(a), len(b2)) + 2:
+                    if fuzz.ratio(a, b2) >= 90:
+                        near.update((a, b2))
+            for b2 in distinct:
+                if b2 != a and len(b2) >= 12 and b2.count(" ") >= 1 and b2 in a:
+                    holds.add(a)
+                    break
+        ctx.near_dup[f] = near
+        ctx.contains[f] = holds
+        for t in texts:
+            ctx.words.update(w.lower() for w in _ALPHA.findall(t))
+    return ctx
+
+
+def _fragment(row: Any) -> bool:
+    """A row whose filled cells are all short bits (the tail of a split row)."""
+    cells = [_get(row, f) for f in ("indikator", "formulasi", "sumber_data")]
+    filled = [c for c in cells if c]
+    return bool(filled) and all(len(c.split()) <= 3 for c in filled)
+
+
+def _repeats(tokens: list[str], n: int = 3) -> bool:
+    grams = [tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+    return len(grams) != len(set(grams))
+
+
+def cell_features(
+    ctx: DecreeContext, bi: int, ri: int, fld: str, model: CellModel | None = None
+) -> dict[str, float] | None:
+    """The features of one cell (``None``: the cell has no confidence to start from)."""
+    m = model or _default_model()
+    block = ctx.blocks[bi]
+    row = block[ri]
+    raw = _get(row, f"confidence_{fld}")
+    row_conf = _get(row, "confidence")
+    if raw is None:
+        raw = row_conf
+    if raw is None:
+        return None
+    text = _get(row, fld) or ""
+    key = _key(text)
+    tokens = _TOKEN.findall(text)
+    alpha = _ALPHA.findall(text)
+    unknown = [w for w in alpha if not is_known(w)]
+    rare = [w for w in unknown if ctx.words[w.lower()] < 2]
+    med = ctx.median_len.get(fld) or 1.0
+    prev = block[ri - 1] if ri > 0 else None
+    nxt = block[ri + 1] if ri + 1 < len(block) else None
+    odd_re = m.allowed.get(fld) or m.allowed.get("default")
+    last = tokens[-1].strip(".,;:()").lower() if tokens else ""
+    f: dict[str, float] = {
+        "conf": float(raw),
+        "conf_low": max(0.0, 0.75 - float(raw)),
+        "row_conf": float(row_conf if row_conf is not None else raw),
+        "is_sasaran": float(fld == "sasaran"),
+        "is_indikator": float(fld == "indikator"),
+        "is_formulasi": float(fld == "formulasi"),
+        "empty": float(not text.strip()),
+        "len_ratio": math.log((len(text) + 1) / (med + 1)),
+        "short": float(0 < len(tokens) <= 2),
+        "unknown": len(unknown) / len(alpha) if alpha else 0.0,
+        "rare": float(len(rare)),
+        "joined": float(len(_CAMEL.findall(text))),
+        "odd_chars": float(len(odd_re.findall(text))) if odd_re else 0.0,
+        "odd_punct": float(sum(len(p.findall(text)) for p in _ODD_PUNCT)),
+        "mid_stop": float(len(_MID_STOP.findall(text))),
+        "starts_lower": float(bool(text) and (text[0].islower() or text[0] in ")]},.")),
+        "cut_off": float(last in m.connectors),
+        "repeat": float(_repeats([t.lower() for t in tokens])),
+        "seen_elsewhere": float(ctx.blocks_with.get(fld, Counter())[key] >= 2),
+        "near_dup": float(key in ctx.near_dup.get(fld, ())),
+        "contains_other": float(key in ctx.contains.get(fld, ())),
+        "filled_down": float(prev is not None and bool(key) and _key(_get(prev, fld)) == key),
+        "fragment": float(_fragment(row)),
+        "next_fragment": float(nxt is not None and _fragment(nxt)),
+    }
+    f["glued_digit"] = float(len(_GLUED_DIGIT.findall(text)))
+    f["bad_multiplier"] = float(_bad_multipliers(tokens, m))
+    if fld == "formulasi":
+        f["fx_no_multiplier"] = float(
+            ("∑" in text or " / " in text) and _get(row, "multiplier") is None
+        )
+    return f
+
+
+def _bad_multipliers(tokens: list[str], m: CellModel) -> int:
+    """Numbers after a multiplier word that are not a clean ``100`` / ``NN%``."""
+    bad = 0
+    for a, b in zip(tokens, tokens[1:]):
+        if a.lower().strip(".,:") not in m.multiplier_words:
+            continue
+        if b.lower() in m.multiplier_words:
+            bad += 1  # "di kali x 100%"
+        elif any(ch.isdigit() for ch in b) and not m.good_number.match(b):
+            bad += 1
+    return bad
+
+
+def iter_cells(ctx: DecreeContext) -> Iterable[tuple[int, int, str]]:
+    for bi, block in enumerate(ctx.blocks):
+        for ri in range(len(block)):
+            for fld in FIELDS:
+                yield bi, ri, fld
+
+
+def rescore_rows(blocks: Sequence[Sequence[Any]], model: CellModel | None = None) -> int:
+    """Replace the raw cell scores of a decree's rows by the model's probability.
+
+    ``blocks``: the indikator rows of each jabatan (dataclasses or JSON dicts);
+    rows without confidences (born-digital pages) are left alone.  Returns the
+    number of cells rescored.
+    """
+    if os.environ.get("IKI_RAW_CONFIDENCE"):
+        return 0
+    m = model or _default_model()
+    if not m.coef or not any(_get(r, "confidence") is not None for b in blocks for r in b):
+        return 0
+    ctx = decree_context(blocks)
+    new: dict[tuple[int, int], dict[str, float]] = {}
+    for bi, ri, fld in iter_cells(ctx):
+        feats = cell_features(ctx, bi, ri, fld, m)
+        if feats is not None:
+            new.setdefault((bi, ri), {})[fld] = round(m.probability(feats), 3)
+    for (bi, ri), confs in new.items():
+        row = ctx.blocks[bi][ri]
+        for fld, p in confs.items():
+            _set(row, f"confidence_{fld}", p)
+        _set(row, "confidence", min(confs.values()))
+    return sum(len(c) for c in new.values())

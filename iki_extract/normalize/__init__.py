@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 
+from ..ingest.ocr_confidence import rescore_rows
 from ..model import Decree
 from .formula import parse_formula
 from .jabatan import canonicalize
@@ -47,6 +48,7 @@ def normalize_decree(d: Decree) -> None:
             f = parse_formula(r.formulasi, r.indikator)
             r.numerator, r.denominator = f.numerator, f.denominator
             r.multiplier, r.indikator_type = f.multiplier, f.indikator_type
+    rescore_rows([j.indikator for j in d.jabatan])  # OCR'd rows: the cell model
     d.mengingat_refs = _legal_refs(d.mengingat)
 
 
