@@ -54,9 +54,14 @@ def _group(key: str) -> str:
 
 
 def cell_samples(
-    gold_dir: str | Path, pred_dir: str | Path, features: bool = False
+    gold_dir: str | Path, pred_dir: str | Path, features: bool = False, scope: str = "block"
 ) -> list[CellSample]:
     """(confidence, is-wrong) for every predicted cell that has a confidence.
+
+    ``scope="block"``: rows matched within matched jabatan blocks, as row F1
+    does (a row under the wrong jabatan is wrong in every cell); ``"decree"``:
+    rows matched over the whole decree (is the cell's *text* right, whichever
+    block the layout put the row in).
 
     ``features``: also the cell model's features (:func:`cell_features`), which
     assume the predictions hold the raw word scores (``IKI_RAW_CONFIDENCE=1``).
@@ -81,9 +86,17 @@ def cell_samples(
             if pi in partner:
                 gb = gds[partner[pi]].get("jabatan") or []
                 matched = dict((j, i) for i, j in _match_blocks(gb, pb))
+            if scope == "decree":  # the cell's text, whichever block the row landed in
+                grows = [r for b in gb for r in b.get("indikator") or []]
+                flat = [(j, k) for j, b in enumerate(blocks) for k in range(len(b))]
+                prows = [blocks[j][k] for j, k in flat]
+                for (j, k), smp in _row_samples(stem, group, grows, prows, ctx, flat):
+                    out.append(smp)
+                continue
             for j, prow in enumerate(blocks):
                 grow = gb[matched[j]].get("indikator") or [] if j in matched else []
-                out += _row_samples(stem, group, grow, prow, ctx, j)
+                out += [smp for _, smp in _row_samples(
+                    stem, group, grow, prow, ctx, [(j, k) for k in range(len(prow))])]
     return out
 
 
@@ -92,10 +105,10 @@ def _row_samples(
     group: str,
     gold: list[dict],
     pred: list[dict],
-    ctx: DecreeContext | None = None,
-    block: int = 0,
-) -> list[CellSample]:
-    out: list[CellSample] = []
+    ctx: DecreeContext | None,
+    where: list[tuple[int, int]],
+) -> list[tuple[tuple[int, int], CellSample]]:
+    out: list[tuple[tuple[int, int], CellSample]] = []
     partner = {p: g for g, p, _ in _match_rows(gold, pred)} if gold else {}
     for k, row in enumerate(pred):
         pn = _norm_row(row)
@@ -105,8 +118,8 @@ def _row_samples(
             if conf is None:
                 continue
             wrong = gn is None or gn[c] != pn[c]
-            feats = cell_features(ctx, block, k, field) if ctx is not None else None
-            out.append(CellSample(stem, field, conf, wrong, group, feats))
+            feats = cell_features(ctx, *where[k], field) if ctx is not None else None
+            out.append((where[k], CellSample(stem, field, conf, wrong, group, feats)))
     return out
 
 
@@ -335,11 +348,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="predictions hold raw scores: fit the cell model leave-one-seed-out")
     ap.add_argument("--fit", type=Path, help="fit the cell model on all cells, write it (YAML)")
     ap.add_argument("--l2", type=float, default=1.0, help="penalty of the fit (standardised)")
+    ap.add_argument("--scope", choices=("block", "decree"), default="block",
+                    help="match rows within jabatan blocks (as row F1) or over the decree")
     args = ap.parse_args(argv)
     need = bool(args.loso or args.fit)
     samples: list[CellSample] = []
     for p in args.pred:
-        samples += cell_samples(args.gold, p, features=need)
+        samples += cell_samples(args.gold, p, features=need, scope=args.scope)
     res: dict[str, Any] = {"as_exported": summary(samples)}
     shown, what = samples, "as exported"
     if args.loso:

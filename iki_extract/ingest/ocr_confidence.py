@@ -60,7 +60,7 @@ _ODD_PUNCT = (
     re.compile(r"[A-Za-z]-\d"),  # "KTP-2"
 )
 _GLUED_DIGIT = re.compile(r"[a-z]{2}\d|\d[a-z]{2}")
-_MID_STOP = re.compile(r"[a-z][.:]\s+[A-Z]")
+_MID_STOP = re.compile(r"[a-z]{4}[.:]\s+[A-Z]")  # "Jumlah. Pembinaan", not "Kec. Ciruas"
 
 
 # --- stage 1: the reader's word score ------------------------------------------------
@@ -109,6 +109,7 @@ class CellModel:
     connectors: frozenset[str]
     multiplier_words: frozenset[str]
     good_number: re.Pattern[str]
+    anomaly_features: frozenset[str] = frozenset()
 
     def probability(self, feats: Mapping[str, float]) -> float:
         z = self.intercept + sum(v * feats.get(k, 0.0) for k, v in self.coef.items())
@@ -131,6 +132,7 @@ def load_model(data: Mapping[str, Any] | None = None) -> CellModel:
         connectors=frozenset(str(w).lower() for w in data.get("connectors") or ()),
         multiplier_words=frozenset(str(w).lower() for w in data.get("multiplier_words") or ()),
         good_number=re.compile(data.get("good_number") or r"^\d+%?$"),
+        anomaly_features=frozenset(data.get("anomaly_features") or ()),
     )
 
 
@@ -162,7 +164,7 @@ class DecreeContext:
     median_len: dict[str, float] = field(default_factory=dict)
     words: Counter[str] = field(default_factory=Counter)
     blocks_with: dict[str, Counter[str]] = field(default_factory=dict)  # text -> #blocks
-    near_dup: dict[str, set[str]] = field(default_factory=dict)  # texts with a near twin
+    near_dup: dict[str, set[str]] = field(default_factory=dict)  # a commoner near twin
     contains: dict[str, set[str]] = field(default_factory=dict)  # texts holding another
 
 
@@ -183,8 +185,9 @@ def decree_context(blocks: Sequence[Sequence[Any]]) -> DecreeContext:
         for i, a in enumerate(distinct):
             for b2 in distinct[i + 1 :]:
                 if abs(len(a) - len(b2)) <= 0.1 * max(len(a), len(b2)) + 2:
-                    if fuzz.ratio(a, b2) >= 90:
-                        near.update((a, b2))
+                    if fuzz.ratio(a, b2) >= 90:  # one is a misreading: the rarer one
+                        ca, cb = per_block[a], per_block[b2]
+                        near.update((a,) if ca < cb else (b2,) if cb < ca else (a, b2))
             for b2 in distinct:
                 if b2 != a and len(b2) >= 12 and b2.count(" ") >= 1 and b2 in a:
                     holds.add(a)
@@ -197,10 +200,10 @@ def decree_context(blocks: Sequence[Sequence[Any]]) -> DecreeContext:
 
 
 def _fragment(row: Any) -> bool:
-    """A row whose filled cells are all short bits (the tail of a split row)."""
+    """A row whose filled cells are short bits on average (the tail of a split row)."""
     cells = [_get(row, f) for f in ("indikator", "formulasi", "sumber_data")]
-    filled = [c for c in cells if c]
-    return bool(filled) and all(len(c.split()) <= 3 for c in filled)
+    filled = [len(c.split()) for c in cells if c]
+    return bool(filled) and sum(filled) / len(filled) <= 3
 
 
 def _repeats(tokens: list[str], n: int = 3) -> bool:
@@ -209,9 +212,19 @@ def _repeats(tokens: list[str], n: int = 3) -> bool:
 
 
 def cell_features(
-    ctx: DecreeContext, bi: int, ri: int, fld: str, model: CellModel | None = None
+    ctx: DecreeContext,
+    bi: int,
+    ri: int,
+    fld: str,
+    model: CellModel | None = None,
+    detail: bool = False,
 ) -> dict[str, float] | None:
-    """The features of one cell (``None``: the cell has no confidence to start from)."""
+    """The model's features of one cell (``None``: the cell has no confidence to start from).
+
+    The signs of a misreading (odd punctuation, a misread multiplier, a
+    fragment row...) enter the model as one count, ``anomalies``, of the signs
+    ``models/ocr_confidence.yaml`` lists; ``detail`` adds each sign itself.
+    """
     m = model or _default_model()
     block = ctx.blocks[bi]
     row = block[ri]
@@ -232,9 +245,28 @@ def cell_features(
     nxt = block[ri + 1] if ri + 1 < len(block) else None
     odd_re = m.allowed.get(fld) or m.allowed.get("default")
     last = tokens[-1].strip(".,;:()").lower() if tokens else ""
+    parts: dict[str, float] = {  # signs of a misreading or a split/merged row
+        "joined": float(len(_CAMEL.findall(text))),
+        "odd_chars": float(len(odd_re.findall(text))) if odd_re else 0.0,
+        "odd_punct": float(sum(len(p.findall(text)) for p in _ODD_PUNCT)),
+        "mid_stop": float(len(_MID_STOP.findall(text))),
+        "glued_digit": float(len(_GLUED_DIGIT.findall(text))),
+        "bad_multiplier": float(_bad_multipliers(tokens, m)),
+        "cut_off": float(last in m.connectors),
+        "repeat": float(_repeats([t.lower() for t in tokens])),
+        "contains_other": float(key in ctx.contains.get(fld, ())),
+        "fragment": float(_fragment(row)),
+        "next_fragment": float(nxt is not None and _fragment(nxt)),
+        "fx_no_multiplier": float(
+            fld == "formulasi"
+            and ("∑" in text or " / " in text)
+            and _get(row, "multiplier") is None
+        ),
+    }
     f: dict[str, float] = {
         "conf": float(raw),
         "conf_low": max(0.0, 0.75 - float(raw)),
+        f"conf_{fld}": float(raw),  # the word score means more in some columns
         "row_conf": float(row_conf if row_conf is not None else raw),
         "is_sasaran": float(fld == "sasaran"),
         "is_indikator": float(fld == "indikator"),
@@ -244,26 +276,15 @@ def cell_features(
         "short": float(0 < len(tokens) <= 2),
         "unknown": len(unknown) / len(alpha) if alpha else 0.0,
         "rare": float(len(rare)),
-        "joined": float(len(_CAMEL.findall(text))),
-        "odd_chars": float(len(odd_re.findall(text))) if odd_re else 0.0,
-        "odd_punct": float(sum(len(p.findall(text)) for p in _ODD_PUNCT)),
-        "mid_stop": float(len(_MID_STOP.findall(text))),
         "starts_lower": float(bool(text) and (text[0].islower() or text[0] in ")]},.")),
-        "cut_off": float(last in m.connectors),
-        "repeat": float(_repeats([t.lower() for t in tokens])),
         "seen_elsewhere": float(ctx.blocks_with.get(fld, Counter())[key] >= 2),
         "near_dup": float(key in ctx.near_dup.get(fld, ())),
-        "contains_other": float(key in ctx.contains.get(fld, ())),
         "filled_down": float(prev is not None and bool(key) and _key(_get(prev, fld)) == key),
-        "fragment": float(_fragment(row)),
-        "next_fragment": float(nxt is not None and _fragment(nxt)),
+        # one weight for all the signs: a sign one seed never shows still counts
+        "anomalies": sum(min(1.0, v) for k, v in parts.items() if k in m.anomaly_features),
     }
-    f["glued_digit"] = float(len(_GLUED_DIGIT.findall(text)))
-    f["bad_multiplier"] = float(_bad_multipliers(tokens, m))
-    if fld == "formulasi":
-        f["fx_no_multiplier"] = float(
-            ("∑" in text or " / " in text) and _get(row, "multiplier") is None
-        )
+    if detail:
+        f.update(parts)
     return f
 
 
