@@ -56,10 +56,13 @@ def test_features_see_unknown_joined_and_cut_words() -> None:
         _row("Jumlah kegiatan", sasaran="Meningkatnya kebersihan lingkungan di wilayah"),
         _row("Rekap Pelayanan Perijinan dan Non"),
         _row("Jumlah administrasi umuM lainnya"),
+        _row("Data Perencanaan, Penganggara n dan Evaluasi"),
+        _row("Jumlah A x B"),
     ]
     assert _feats(rows, 0, "sasaran")["unknown"] > _feats(rows, 1, "sasaran")["unknown"]
     assert _feats(rows, 2)["cut_off"] == 1 and _feats(rows, 0)["cut_off"] == 0
     assert _feats(rows, 3)["joined"] == 1
+    assert _feats(rows, 4)["split_word"] == 1 and _feats(rows, 5)["split_word"] == 0
     assert oc.cell_features(oc.decree_context([[{"formulasi": "x"}]]), 0, 0, "formulasi") is None
 
 

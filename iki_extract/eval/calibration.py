@@ -202,7 +202,7 @@ def brier(samples: Sequence[CellSample]) -> float | None:
 # --- the cell model (features of ocr_confidence.cell_features) ------------------------
 
 
-def fit_model(samples: Sequence[CellSample], l2: float = 1.0) -> tuple[float, dict[str, float]]:
+def fit_model(samples: Sequence[CellSample], l2: float = 3.0) -> tuple[float, dict[str, float]]:
     """Intercept and coefficients of P(right | features), L2-penalised logistic fit.
 
     Features are standardised for the fit (``l2`` acts on the standardised
@@ -247,7 +247,7 @@ def score_model(
     return out
 
 
-def leave_one_out_model(samples: Sequence[CellSample], l2: float = 1.0) -> dict[str, Any]:
+def leave_one_out_model(samples: Sequence[CellSample], l2: float = 3.0) -> dict[str, Any]:
     """Fit the cell model on all stems but one (every rendering), score the one held out."""
     stems = sorted({s.stem for s in samples})
     held: list[CellSample] = []
@@ -347,7 +347,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--loso", action="store_true",
                     help="predictions hold raw scores: fit the cell model leave-one-seed-out")
     ap.add_argument("--fit", type=Path, help="fit the cell model on all cells, write it (YAML)")
-    ap.add_argument("--l2", type=float, default=1.0, help="penalty of the fit (standardised)")
+    ap.add_argument("--l2", type=float, default=3.0, help="penalty of the fit (standardised)")
     ap.add_argument("--scope", choices=("block", "decree"), default="block",
                     help="match rows within jabatan blocks (as row F1) or over the decree")
     args = ap.parse_args(argv)

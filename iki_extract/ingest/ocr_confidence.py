@@ -55,10 +55,11 @@ _ODD_PUNCT = (
     re.compile(r"[a-z][.,;:][A-Za-z]"),  # "dana.DD", "yang,disusun"
     re.compile(r"[A-Za-z][.;:]\s+[a-z]"),  # "yang. disusun"
     re.compile(r"['\"`]"),  # quotes are rare in these tables
-    re.compile(r"[-.:;,!][.:;,]"),  # "sekurang-: kurangnya", "2..Dokumen"
+    re.compile(r"[-.:;,!][.:;,)]"),  # "sekurang-: kurangnya", "2..Dokumen", "(SATLINMAS,)"
     re.compile(r"(?:^|\s)-[A-Za-z]"),  # "untuk -Siskamling"
     re.compile(r"[A-Za-z]-\d"),  # "KTP-2"
 )
+_SPLIT_WORD = re.compile(r"[a-z]{2} [a-wyz](?=[\s,;]|$)")  # "Penganggara n" (not "A x B")
 _GLUED_DIGIT = re.compile(r"[a-z]{2}\d|\d[a-z]{2}")
 _MID_STOP = re.compile(r"[a-z]{4}[.:]\s+[A-Z]")  # "Jumlah. Pembinaan", not "Kec. Ciruas"
 
@@ -251,6 +252,7 @@ def cell_features(
         "odd_punct": float(sum(len(p.findall(text)) for p in _ODD_PUNCT)),
         "mid_stop": float(len(_MID_STOP.findall(text))),
         "glued_digit": float(len(_GLUED_DIGIT.findall(text))),
+        "split_word": float(len(_SPLIT_WORD.findall(text))),
         "bad_multiplier": float(_bad_multipliers(tokens, m)),
         "cut_off": float(last in m.connectors),
         "repeat": float(_repeats([t.lower() for t in tokens])),
