@@ -2,17 +2,23 @@
 
 Every predicted indikator cell with a confidence (``confidence_<field>``, else
 the row's ``confidence``) is labelled *wrong* when it differs from its gold
-cell after METRICS.md normalisation (rows matched as in row F1; a predicted
-row with no gold partner is wrong in every cell).  Then:
+cell after METRICS.md normalisation (rows matched as in row F1, within matched
+jabatan blocks; ``--scope decree`` matches rows over the whole decree; a
+predicted row with no gold partner is wrong in every cell).  Then:
 
 * :func:`auroc`: the probability that a wrong cell has a lower confidence than
   a right one (0.5: confidence says nothing; 1.0: a threshold separates them);
-* :func:`fit_logistic`: ``P(right) = 1 / (1 + exp(-(a·c + b)))``, the curve
-  ``models/ocr_confidence.yaml`` holds (fit on raw scores:
-  ``IKI_RAW_CONFIDENCE=1 iki-extract extract ...``);
-* :func:`leave_one_out`: fit on all stems but one, score the one held out.
+* :func:`fit_model`: the cell model of :mod:`iki_extract.ingest.ocr_confidence`
+  (``P(right) = 1 / (1 + exp(-(b + w·features)))``), fitted on predictions
+  that hold the raw word scores (``IKI_RAW_CONFIDENCE=1 iki-extract extract``);
+* :func:`leave_one_out_model`: fit on all seeds but one (every rendering of
+  them), score the one held out — the figure to report;
+* :func:`fit_logistic` / :func:`leave_one_out`: a single curve on one score.
 
-``python -m iki_extract.eval.calibration GOLD PRED [--plot f.png] [--fit OUT.yaml]``
+``python -m iki_extract.eval.calibration GOLD PRED... [--loso] [--plot f.png]
+[--fit models/ocr_confidence.yaml]``: without ``--loso`` the confidences as
+exported are scored; with it the model is fitted leave-one-seed-out on the raw
+scores and the plot shows the held-out probabilities.
 """
 
 from __future__ import annotations

@@ -163,6 +163,7 @@ class DecreeContext:
 
     blocks: list[list[Any]]
     median_len: dict[str, float] = field(default_factory=dict)
+    median_conf: float = 1.0  # how well the document read as a whole
     words: Counter[str] = field(default_factory=Counter)
     blocks_with: dict[str, Counter[str]] = field(default_factory=dict)  # text -> #blocks
     near_dup: dict[str, set[str]] = field(default_factory=dict)  # a commoner near twin
@@ -173,6 +174,14 @@ def decree_context(blocks: Sequence[Sequence[Any]]) -> DecreeContext:
     from rapidfuzz import fuzz
 
     ctx = DecreeContext([list(b) for b in blocks])
+    confs = [
+        float(c)
+        for b in ctx.blocks
+        for r in b
+        for c in [_get(r, f"confidence_{f}") for f in FIELDS] + [_get(r, "confidence")]
+        if c is not None
+    ]
+    ctx.median_conf = statistics.median(confs) if confs else 1.0
     for f in FIELDS:
         texts = [_get(r, f) for b in ctx.blocks for r in b if _get(r, f)]
         ctx.median_len[f] = statistics.median(len(t) for t in texts) if texts else 0.0
@@ -270,6 +279,7 @@ def cell_features(
         "conf_low": max(0.0, 0.75 - float(raw)),
         f"conf_{fld}": float(raw),  # the word score means more in some columns
         "row_conf": float(row_conf if row_conf is not None else raw),
+        "doc_conf": ctx.median_conf,
         "is_sasaran": float(fld == "sasaran"),
         "is_indikator": float(fld == "indikator"),
         "is_formulasi": float(fld == "formulasi"),
