@@ -69,9 +69,12 @@ def project_words() -> frozenset[str]:
 
     for f in sorted(models_dir().glob("*.yaml")):
         try:
-            walk(yaml.safe_load(f.read_text(encoding="utf-8")))
+            data = yaml.safe_load(f.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError):
             continue
+        if isinstance(data, dict) and data.get("lexicon") is False:
+            continue  # a model file, not a vocabulary (ocr_confidence.yaml)
+        walk(data)
     return frozenset(out)
 
 
