@@ -81,3 +81,38 @@ def render(txt: Path, out_dir: Path, soffice: str, target: str) -> Path:
     if not out.is_file():
         raise RuntimeError(f"LibreOffice wrote no {target} for {txt.name}")
     return out
+
+
+def scan_pdf(pdf: Path, out: Path, *, dpi: int = 200, quality: int = 45, angle: float = 0.8) -> Path:
+    """A photocopy-like scan of ``pdf`` made outside the project's own simulator:
+    pdftoppm grey at ``dpi``, a turn of ``angle`` degrees (alternating), toner, uneven
+    light, a scanner-edge shadow, grain and specks, blur, JPEG at ``quality``; written
+    as an image-only PDF."""
+    import io
+
+    import numpy as np
+    from PIL import Image, ImageFilter
+
+    rng = np.random.default_rng(7)
+    pages = []
+    with tempfile.TemporaryDirectory(prefix="scan-") as td:
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(pdf), f"{td}/p"],
+                       check=True, capture_output=True, timeout=300)
+        for k, png in enumerate(sorted(Path(td).glob("p*.png"))):
+            im = Image.open(png).convert("L")
+            im = im.rotate(angle if k % 2 else -angle, resample=Image.BICUBIC, fillcolor=255)
+            a = np.asarray(im).astype(np.float32)
+            h, w = a.shape
+            a = 255 - (255 - a) * 1.1
+            a *= np.linspace(0.92, 1.0, w)[None, :] * np.linspace(1.0, 0.95, h)[:, None]
+            edge = int(w * 0.03)
+            a[:, :edge] *= np.linspace(0.55, 1, edge)[None, :]
+            a += rng.normal(0, 9, a.shape)
+            a[rng.random(a.shape) < 0.0008] = 40
+            im = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.6))
+            buf = io.BytesIO()
+            im.save(buf, "JPEG", quality=quality)
+            buf.seek(0)
+            pages.append(Image.open(buf).convert("L"))
+    pages[0].save(out, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
+    return out

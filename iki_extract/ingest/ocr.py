@@ -233,7 +233,7 @@ def ocr_prepared(
     width, height = round(prep.width * k, 2), round(prep.height * k, 2)
     if prep.blank:
         return Page(number=page_no, blocks=[], width=width, height=height, origin="ocr")
-    grids = find_grids(prep.binary, dpi)
+    grids = find_grids(prep.binary, dpi, grey=prep.grey)
     clean = erase_rules(prep.grey, prep.binary, dpi) if grids else prep.grey
     clean = image_prep.drop_specks(clean, image_prep.binarise(clean))
     clean_fn = clean_words

@@ -121,8 +121,85 @@ def _touches(x: float, y: float, vsegs: list[Segment], tol: float) -> bool:
     return any(abs(vx - x) <= tol and v0 - tol <= y <= v1 + tol for v0, v1, vx in vsegs)
 
 
-def find_grids(binary: np.ndarray, dpi: float) -> list[Grid]:
-    """The ruled tables of a binarised page (ink = 255), top to bottom."""
+FAINT_MARGIN = 6  # px kept clear of the vertical rules when a cell column is profiled
+FAINT_DARKER = 45  # grey levels below the column's background that count as dark
+FAINT_SHARE = 0.9  # share of a column's width a faint rule darkens (a text line never does)
+FAINT_MAX_PX = 4  # px (at least; dpi/50): a rule is this thin, a shaded header row is a band
+FAINT_COLUMNS = 0.6  # share of the grid's columns a row rule crosses (a fraction bar crosses one)
+
+
+def _thin_runs(share: np.ndarray, top: int, max_px: int) -> list[float]:
+    """Centres of the thin runs of rows whose dark share reaches FAINT_SHARE.
+
+    The run is widened over its blurred edges (rows half dark), must stay at most
+    ``max_px`` tall, and the rows beyond it must be light.
+    """
+    out: list[float] = []
+    hit = share >= FAINT_SHARE
+    i, n = 0, len(hit)
+    while i < n:
+        if not hit[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and hit[j]:
+            j += 1
+        a, b = i, j
+        while a > 0 and share[a - 1] >= 0.5:
+            a -= 1
+        while b < n and share[b] >= 0.5:
+            b += 1
+        above, below = share[max(0, a - 3) : a], share[b : b + 3]
+        if b - a <= max_px and (above < 0.5).all() and (below < 0.5).all():
+            out.append(top + (i + j - 1) / 2.0)
+        i = j
+    return out
+
+
+def faint_rules(
+    grey: np.ndarray, xs: list[float], y0: float, y1: float, tol: float, dpi: float
+) -> list[Segment]:
+    """Thin row rules that binarisation lost, found on the grey image of one grid.
+
+    A photocopied 0.5 pt rule is often lighter than the binarisation threshold, so
+    the morphology sees only the table's heavier frame.  Along each cell column
+    (its interior, clear of the vertical rules) a thin run of pixel rows that is
+    dark across nearly the whole width is a rule candidate: text never darkens a
+    full row, a shaded header is a band, not a thin run.  A candidate is a row rule
+    only when it crosses most of the grid's columns at the same height (a stacked
+    fraction's bar crosses one cell).  Returns one segment per column it crosses,
+    so a merged cell, which has no rule inside it, keeps none.
+    """
+    h, w = grey.shape
+    top, bottom = max(0, int(y0 + tol)), min(h, int(y1 - tol))
+    if bottom <= top:
+        return []
+    max_px = max(FAINT_MAX_PX, round(dpi / 50))
+    found: list[tuple[float, int]] = []  # (y, column)
+    cols = list(zip(xs[:-1], xs[1:]))
+    for c, (a, b) in enumerate(cols):
+        c0, c1 = max(0, int(a) + FAINT_MARGIN), min(w, int(b) - FAINT_MARGIN)
+        if c1 - c0 < 10:
+            continue
+        sub = grey[top:bottom, c0:c1].astype(np.float32)
+        bg = float(np.percentile(sub, 90))
+        share = (sub < bg - FAINT_DARKER).mean(axis=1)
+        found += [(y, c) for y in _thin_runs(share, top, max_px)]
+    out: list[Segment] = []
+    need = max(2, FAINT_COLUMNS * len(cols))
+    for y in _cluster([y for y, _ in found], tol):
+        crossed = sorted({c for fy, c in found if abs(fy - y) <= tol})
+        if len(crossed) >= need:
+            out += [(float(cols[c][0]), float(cols[c][1]), y) for c in crossed]
+    return out
+
+
+def find_grids(binary: np.ndarray, dpi: float, grey: np.ndarray | None = None) -> list[Grid]:
+    """The ruled tables of a binarised page (ink = 255), top to bottom.
+
+    With ``grey`` (the page before binarisation), row rules too faint for the
+    binarised page are looked for inside each grid (:func:`faint_rules`).
+    """
     import cv2
 
     hor, ver = rule_masks(binary, dpi)
@@ -145,6 +222,13 @@ def find_grids(binary: np.ndarray, dpi: float) -> list[Grid]:
             s for s in hsegs_all if box[1] <= s[2] <= box[3] and s[0] >= box[0] and s[1] <= box[2]
         ]
         grid = _build_grid(hsegs, vsegs, tol)
+        if grid is not None and grey is not None:
+            extra = [
+                f for f in faint_rules(grey, grid.xs, grid.ys[0], grid.ys[-1], tol, dpi)
+                if all(abs(f[2] - y) > tol for y in grid.ys)
+            ]
+            if extra:
+                grid = _build_grid(hsegs + extra, vsegs, tol) or grid
         if grid is not None:
             grids.append(grid)
     grids.sort(key=lambda g: (g.bbox[1], g.bbox[0]))
