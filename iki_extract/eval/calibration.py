@@ -253,12 +253,18 @@ def score_model(
     return out
 
 
-def leave_one_out_model(samples: Sequence[CellSample], l2: float = 3.0) -> dict[str, Any]:
-    """Fit the cell model on all stems but one (every rendering), score the one held out."""
+def leave_one_out_model(
+    samples: Sequence[CellSample], l2: float = 3.0, train_groups: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """Fit the cell model on all stems but one, score every rendering of the one held out.
+
+    ``train_groups``: fit only on these renderings (e.g. light and medium scans).
+    """
     stems = sorted({s.stem for s in samples})
     held: list[CellSample] = []
     for stem in stems:
-        train = [s for s in samples if s.stem != stem]
+        train = [s for s in samples
+                 if s.stem != stem and (not train_groups or s.group in train_groups)]
         test = [s for s in samples if s.stem == stem]
         if not train or not test:
             continue
@@ -356,7 +362,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--l2", type=float, default=3.0, help="penalty of the fit (standardised)")
     ap.add_argument("--scope", choices=("block", "decree"), default="block",
                     help="match rows within jabatan blocks (as row F1) or over the decree")
+    ap.add_argument("--train", default="",
+                    help="renderings to fit on, e.g. scan-light,scan-medium (default: all)")
     args = ap.parse_args(argv)
+    groups = [g for g in args.train.split(",") if g]
     need = bool(args.loso or args.fit)
     samples: list[CellSample] = []
     for p in args.pred:
@@ -364,13 +373,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     res: dict[str, Any] = {"as_exported": summary(samples)}
     shown, what = samples, "as exported"
     if args.loso:
-        lo = leave_one_out_model(samples, args.l2)
+        lo = leave_one_out_model(samples, args.l2, groups)
         res["loso_model"] = {k: v for k, v in lo.items() if k != "samples"}
-        shown, what = lo["samples"], "cell model, leave-one-seed-out"
+        shown, what = lo["samples"], "cell model, held-out seed"
     if args.fit:
-        b, coef = fit_model(samples, args.l2)
-        n = len(samples)
-        write_model(args.fit, b, coef, f"{n} cells of {len({s.stem for s in samples})} seeds")
+        train = [s for s in samples if not groups or s.group in groups]
+        b, coef = fit_model(train, args.l2)
+        used = "+".join(sorted({s.group for s in train}))
+        note = f"{len(train)} cells of {len({s.stem for s in train})} seeds ({used})"
+        write_model(args.fit, b, coef, note)
         res["fit"] = {"intercept": b, "coef": coef}
     if args.plot:
         a = auroc(shown) or 0.0
