@@ -247,6 +247,9 @@ def test_table_header_line_in_any_case():
     assert not is_table_header_line("NO.")  # a lone number column stands beside the labels
     assert not is_table_header_line("Indikator Kinerja")  # one wording, not upper case
     assert not is_table_header_line("Menyusun indikator kinerja seksi")
+    # two header cells run together at a slash, where a header ends a block's lists
+    assert is_table_header_line("INDIKATOR KINERJA        PENJELASAN/FORMULASI", split_slash=True)
+    assert not is_table_header_line("INDIKATOR KINERJA        PENJELASAN/FORMULASI")
 
 
 def test_running_lampiran_header_is_not_a_duty():

@@ -179,7 +179,7 @@ def parse_block(blocks: list[Block]) -> RawBlock | None:
             continue
         if tables:
             continue  # text after the table: headings, signatures, page furniture
-        if is_table_header_line(t):
+        if is_table_header_line(t, split_slash=True):
             # a table flattened to text lines (pdftotext): its header ends the lists
             tables.append(Table(cells=[], n_rows=0, n_cols=0, page=b.page))
             continue
@@ -245,15 +245,19 @@ def parse_block(blocks: list[Block]) -> RawBlock | None:
 @lru_cache(maxsize=2)
 def _header_wordings(keys: tuple[str, ...] = ("no", "sasaran", "indikator", "formulasi", "sumber_data")) -> frozenset[str]:
     fields = rules.table_headers()["fields"]
-    return frozenset(re.sub(r"\s+", " ", str(w)).strip(" .").upper() for key in keys for w in fields.get(key, []))
+    words = [str(w).upper() for key in keys for w in fields.get(key, [])]
+    # each wording as written, and with its slashes read as word breaks (see is_table_header_line)
+    return frozenset(re.sub(sep, " ", w).strip(" .") for w in words for sep in (r"\s+", r"[\s/]+"))
 
 
-def is_table_header_line(t: str) -> bool:
+def is_table_header_line(t: str, split_slash: bool = False) -> bool:
     """An indicator table's column headers flattened to one line ("NO. SASARAN KINERJA
     INDIKATOR KINERJA SUMBER DATA", or "PENJELASAN/" of a header set over two lines):
     the line is nothing but header wordings.  In upper case one wording will do; in
-    any case ("No  KINERJA  INDIKATOR ...", "No. Sasaran Indikator Kinerja") it takes two."""
-    words = t.upper().split()
+    any case ("No  KINERJA  INDIKATOR ...", "No. Sasaran Indikator Kinerja") it takes two.
+    ``split_slash``: a slash is a word break too ("INDIKATOR KINERJA  PENJELASAN/FORMULASI",
+    two header cells run together), for where a header ends a block's lists."""
+    words = (t.upper().replace("/", " ") if split_slash else t.upper()).split()
     if not words or len(words) > 16:
         return False
     known = _header_wordings()
