@@ -42,6 +42,50 @@ def test_formula_cell_sum_signs_and_multiplier() -> None:
     assert ocr_correct.fix_formula_lines(["Jumlah 100 peserta"], True) == ["Jumlah 100 peserta"]
 
 
+def test_per_cent_slips_and_multiplier_words() -> None:
+    fix = ocr_correct.fix_formula_lines
+    assert fix(["musrenbang kecamatan x 100y6"], False) == ["musrenbang kecamatan x 100%"]
+    assert fix(["ditargetkan xx1006"], False) == ["ditargetkan x 100%"]
+    assert fix(["yang ada x.10046"], False) == ["yang ada x 100%"]
+    assert fix(["barang yang keluarx 10046"], False) == ["barang yang keluar x 100%"]
+    # "dikali 100%" / "target 80%" hold no "x"
+    assert fix(["pelayanan di kali 100%"], False) == ["pelayanan di kali 100%"]
+    assert fix(["dikali 10096 jenis"], False) == ["dikali 100% jenis"]
+    assert fix(["gotong royong, target 806"], False) == ["gotong royong, target 80%"]
+    # plain numbers stay
+    assert fix(["tahun 2006 sebanyak 1006 berkas"], False) == ["tahun 2006 sebanyak 1006 berkas"]
+
+
+def test_glued_short_words_split_when_unknown() -> None:
+    split = ocr_correct.split_joined
+    assert split("lingkungandi") == "lingkungan di"
+    assert split("semesterandan,") == "semesteran dan,"
+    assert split("Badan") == "Badan" and split("Ramadan") == "Ramadan"
+    assert split("dilaksanakan") == "dilaksanakan"
+
+
+def test_cell_marks_that_are_specks() -> None:
+    fix = ocr_noise.fix_cell_lines
+    assert fix(["di lingkup: kecamatan", "sekurang-: kurangnya"]) == [
+        "di lingkup kecamatan",
+        "sekurang-kurangnya",
+    ]
+    assert fix(["capaian kinerja program.", "atau kegiatan"]) == [
+        "capaian kinerja program",
+        "atau kegiatan",
+    ]
+    assert fix(["meliputi : 1. dokumen 2..dokumen 3: fasilitasi", "cuti pegawai.4. rekap"]) == [
+        "meliputi : 1. dokumen 2. dokumen 3. fasilitasi",
+        "cuti pegawai 4. rekap",
+    ]
+    # real marks stay: an abbreviation, a colon before a number or a capital
+    assert fix(["Kec. Ciruas", "disusun : 1. laporan", "Jumlah: Laporan"]) == [
+        "Kec. Ciruas",
+        "disusun : 1. laporan",
+        "Jumlah: Laporan",
+    ]
+
+
 def test_low_confidence_words_only_and_document_words_first() -> None:
     lex = DocLexicon()
     for _ in range(3):

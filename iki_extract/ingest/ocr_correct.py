@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .ocr_lexicon import DocLexicon, is_known
+from .ocr_lexicon import DocLexicon, is_known, text_words
 
 LOW_CONF = 0.6  # only words read below this confidence are ever changed
 MIN_LEN = 4
@@ -36,9 +36,14 @@ _DIGITISH = re.compile(r"^[0-9OoDIli|SBZg./-]{5,}$")
 SIGMA_LOOKS = frozenset({"5", "3", "$", "£", "€", "E", "Z", "2", "S", "Σ", "%", "¥", "&"})
 _SIGMA_GLUED = re.compile(r"(^|[(\s])([5$£€Σ¥])(?=[A-Za-z]{3,})")
 _MULTIPLIER = re.compile(
-    r"(?:(?<=\s)|^)(?:[xX×*«]\s*100(?:%|\s%|\d{1,2}|[^\w\s]{1,2}\w?|[a-zA-Z]{1,2})?"
-    r"|100(?:\d{2}|[^\w\s]{1,2}\w?)(?=$))(?=\s|$)"
+    r"(?:(?<=\s)|^)(?:(?P<x>[xX×*«]{1,2}[.,]?\s*)100(?:%|\s%|\d{1,2}|[^\w\s]{1,2}\w?|[a-zA-Z]{1,2}\d?)?"
+    r"|100(?:\d{2}|[^\w\s]{1,2}\w?|[yY][6o])(?=$))(?=\s|$)"
 )
+_GLUED_X = re.compile(r"(?<=[a-z]{3})x(?=\s+x 100%)")  # "keluarx x 100%": the x read twice
+# "%" glued to a number as letters: "100y6", "80Y6", "100”6" (any cell); after a
+# multiplier word ("x", "dikali", "target") also "1006", "10096", "806"
+_PCT_GLUED = re.compile(r"(?<![\w.,])(\d{1,3})(?:[yY][6o]|[”“\"'’`]6|%6|%o)(?![\w%])")
+_PCT_AFTER = re.compile(r"(?i)(?<![\w])((?:x|×|kali|dikali|target)\s*)(\d{2,3})(96|46|40|6)(?![\w%])")
 
 
 def _edits(w: str) -> set[str]:
@@ -89,6 +94,43 @@ def correct_word(text: str, conf: float, lex: DocLexicon | None = None) -> str:
     return pre + _recase(ranked[0][0], core) + post
 
 
+SPLIT_MIN = 5  # letters the known part of a glued word has at least
+
+
+def split_joined(text: str, lex: DocLexicon | None = None) -> str:
+    """``lingkungandi`` → ``lingkungan di``: an unknown word that is a known word with
+    one of the short words OCR glues on (``models/ocr_text.yaml``) before or after it.
+
+    Only a space is added, no letter changed; the whole word must be unknown to
+    the general word list (a misjoined word the document read confidently is
+    still a misjoined word).
+    """
+    m = _CORE.match(text)
+    if not m or len(m.group(2)) < SPLIT_MIN + 2 or is_known(m.group(2)):
+        return text
+    pre, core, post = m.groups()
+    extra = lex.words() if lex is not None else None
+    low = core.lower()
+    for j in sorted(text_words().get("join_words", ()), key=len, reverse=True):
+        rest = len(low) - len(j)
+        if rest < SPLIT_MIN:
+            continue
+        if low.endswith(j) and is_known(low[:rest], extra):
+            return f"{pre}{core[:rest]} {core[rest:]}{post}"
+        if low.startswith(j) and is_known(low[len(j) :], extra):
+            return f"{pre}{core[: len(j)]} {core[len(j) :]}{post}"
+    return text
+
+
+def split_joined_words(words: list[dict[str, Any]], lex: DocLexicon | None = None) -> None:
+    """:func:`split_joined` on each word (dicts with ``text``) in place."""
+    for w in words:
+        t = split_joined(w["text"], lex)
+        if t != w["text"]:
+            w.setdefault("text_ocr", w["text"])
+            w["text"] = t
+
+
 def fix_digits(text: str) -> str:
     """Look-alike letters in a mostly-digit token (NIP, nomor, date) back to digits."""
     if not _DIGITISH.match(text):
@@ -127,13 +169,35 @@ def _sigma_line(line: str) -> str:
     return _SIGMA_GLUED.sub(lambda m: m.group(1) + "∑ ", line)
 
 
+def _pct_after(m: re.Match[str]) -> str:
+    n = int(m.group(2))
+    if n > 100 or n % 5:
+        return m.group(0)
+    return f"{m.group(1)}{m.group(2)}%"
+
+
+def fix_percent(line: str) -> str:
+    """A per cent sign read as letters or digits after a number (see ``_PCT_GLUED``)."""
+    return _PCT_AFTER.sub(_pct_after, _PCT_GLUED.sub(r"\1%", line))
+
+
+def _multiplier(m: re.Match[str], line: str) -> str:
+    if m.group("x") is not None:
+        return "x 100%"
+    before = line[: m.start()].split()
+    # "dikali 100%", "di kali 100%": the multiplier word is there, no "x" to add
+    return "100%" if before and before[-1].lower() in text_words().get("multiplier_words", ()) else "x 100%"
+
+
 def fix_formula_lines(lines: list[str], fraction: bool) -> list[str]:
     """Sum signs and the multiplier of a formula cell (see the module docstring)."""
+    lines = [fix_percent(ln) for ln in lines]
     text = " ".join(lines)
     if not (fraction or _MULTIPLIER.search(text) or "∑" in text):
         return lines
     out = []
     for ln in lines:
-        ln = _MULTIPLIER.sub("x 100%", ln)
+        ln = _MULTIPLIER.sub(lambda m, ln=ln: _multiplier(m, ln), ln)
+        ln = _GLUED_X.sub("", ln)
         out.append(_sigma_line(ln))
     return out

@@ -98,6 +98,14 @@ def is_known(word: str, extra: frozenset[str] | set[str] | None = None) -> bool:
     return any(s in vocab or (extra is not None and s in extra) for s in _stems(w))
 
 
+@lru_cache(maxsize=1)
+def text_words() -> dict[str, frozenset[str]]:
+    """The word lists of ``models/ocr_text.yaml`` (multiplier words, glued short words)."""
+    f = models_dir() / "ocr_text.yaml"
+    data = yaml.safe_load(f.read_text(encoding="utf-8")) if f.is_file() else {}
+    return {k: frozenset(str(x).lower() for x in v or []) for k, v in (data or {}).items()}
+
+
 class DocLexicon:
     """Words one document read with high confidence, counted."""
 

@@ -7,7 +7,11 @@
   (``NOMOR - 900/…``, ``NOMOR ; …``) gets its colon back, so the layout stage
   sees the label;
 * :func:`is_noise_line`: a line of nothing but specks, stray digits or
-  symbols (a page-number fragment, a stamp's ring read as ``O``) is dropped.
+  symbols (a page-number fragment, a stamp's ring read as ``O``) is dropped;
+* :func:`fix_cell_lines`: in a table cell, a speck read as ``.``/``:``/``;`` after
+  a word and before a lower-case word (also across the cell's line breaks:
+  ``program.`` / ``atau``), and the marks of an enumeration (``2..dokumen``,
+  ``pegawai.4.``, ``3: fasilitasi`` beside ``1.``/``2.``) are put right.
 """
 
 from __future__ import annotations
@@ -85,3 +89,29 @@ def is_noise_line(text: str, conf: float | None) -> bool:
         return True
     # two or three letters read with very low confidence: a stamp's ring, a scribble
     return conf is not None and conf < SCRIBBLE_CONF and sum(ch.isalnum() for ch in t) <= 3
+
+
+# a mark between two words of one cell that no decree cell holds: "lingkup: kecamatan"
+_MID_COLON = re.compile(r"(?<=[A-Za-z]{2})\s?[:;](?=\s+[a-z(])")
+_DASH_COLON = re.compile(r"(?<=\w)(\s?)-\s?[:;]\s+(?=[a-z])")  # "sekurang-: kurangnya", "perangkat -: daerah"
+_COLON_SLASH = re.compile(r"(?<=[a-z])[:;](?=/)")  # "dilaksanakan:/jumlah"
+_END_STOP = re.compile(r"(?<=[a-z]{4})[.:;]$")
+_ITEM = re.compile(r"(?<![\d.,])\d{1,2}[.:;](?!\d)")
+_ITEM_COLON = re.compile(r"(?<![\d.])(\d{1,2})[:;](?=\s+[A-Za-z])")  # "3: fasilitasi"
+_ITEM_DOTS = re.compile(r"(?<![\d.])(\d{1,2})\.\s?[.,:;]+\s*(?=[A-Za-z])")  # "2..dokumen", "2. .laporan"
+_ITEM_GLUED = re.compile(r"(?<=[a-z]{2})(?:[.,\-]|(?=\d))(\d{1,2}\.)(?=\s)")  # "pegawai.4.", "spj2."
+
+
+def fix_cell_lines(lines: list[str]) -> list[str]:
+    """The lines of one table cell with specks read as marks put right (module doc)."""
+    out = []
+    for i, ln in enumerate(lines):
+        ln = _DASH_COLON.sub(lambda m: "-" if not m.group(1) else " ", ln)
+        ln = _MID_COLON.sub("", _COLON_SLASH.sub("", ln))
+        nxt = lines[i + 1].lstrip() if i + 1 < len(lines) else ""
+        if nxt[:1].islower():
+            ln = _END_STOP.sub("", ln)
+        out.append(ln)
+    if sum(1 for _ in _ITEM.finditer(" ".join(out))) >= 2:
+        out = [_ITEM_GLUED.sub(r" \1", _ITEM_DOTS.sub(r"\1. ", _ITEM_COLON.sub(r"\1.", ln))) for ln in out]
+    return out
