@@ -78,11 +78,15 @@ def test_cell_marks_that_are_specks() -> None:
         "meliputi : 1. dokumen 2. dokumen 3. fasilitasi",
         "cuti pegawai 4. rekap",
     ]
-    # real marks stay: an abbreviation, a colon before a number or a capital
-    assert fix(["Kec. Ciruas", "disusun : 1. laporan", "Jumlah: Laporan"]) == [
+    # real marks stay: abbreviations, a colon before a number
+    assert fix(["Kec. Ciruas", "Kasubag. Umum", "disusun : 1. laporan"]) == [
         "Kec. Ciruas",
+        "Kasubag. Umum",
         "disusun : 1. laporan",
-        "Jumlah: Laporan",
+    ]
+    assert fix(["Badan Pengelola: Keuangan", "Puskesmas. Karangploso"]) == [
+        "Badan Pengelola Keuangan",
+        "Puskesmas Karangploso",
     ]
 
 

@@ -37,7 +37,7 @@ from . import image_prep
 from .image_prep import TESSERACT_MISSING, PreparedPage, _lang_missing
 from .ocr_cells import blank_grids, cell_crop_box, read_grid_cells
 from .ocr_confidence import confidence as ocr_confidence
-from .ocr_correct import correct_words, fix_formula_lines, split_joined_words
+from .ocr_correct import correct_words, fix_formula_lines
 from .ocr_engine import PageReader
 from .ocr_lexicon import DocLexicon
 from .ocr_noise import (
@@ -282,9 +282,6 @@ def ocr_prepared(
             w for cells in per_cell.values() for ws in cells.values() for w in ws
         ]
         correct_words(everything, lexicon)
-        split_joined_words(
-            [w for cells in per_cell.values() for ws in cells.values() for w in ws], lexicon
-        )
 
     blocks: list[Block] = []
     for gi, g in enumerate(grids):
@@ -297,7 +294,7 @@ def ocr_prepared(
             confidence=lambda ws: ocr_confidence(ws, lexicon),
         )
         for c in t.cells:
-            c.lines = fix_cell_lines([fix_cell_line(fix_ocr_text(x)) for x in c.lines])
+            c.lines = fix_cell_lines([fix_cell_line(fix_ocr_text(x)) for x in c.lines], lexicon)
             if settings.correct:
                 c.lines = fix_formula_lines(c.lines, bool(c.fraction_bars))
         blocks.append(scale_table(t, k))

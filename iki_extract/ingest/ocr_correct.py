@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 from .ocr_lexicon import DocLexicon, is_known, text_words
 
@@ -111,24 +111,21 @@ def split_joined(text: str, lex: DocLexicon | None = None) -> str:
     pre, core, post = m.groups()
     extra = lex.words() if lex is not None else None
     low = core.lower()
-    for j in sorted(text_words().get("join_words", ()), key=len, reverse=True):
+    lists = text_words()
+    for j in sorted(lists.get("glued_after", ()), key=len, reverse=True):
         rest = len(low) - len(j)
-        if rest < SPLIT_MIN:
-            continue
-        if low.endswith(j) and is_known(low[:rest], extra):
+        if rest >= SPLIT_MIN and low.endswith(j) and is_known(low[:rest], extra):
             return f"{pre}{core[:rest]} {core[rest:]}{post}"
-        if low.startswith(j) and is_known(low[len(j) :], extra):
+    for j in sorted(lists.get("glued_before", ()), key=len, reverse=True):
+        rest = len(low) - len(j)
+        if rest >= SPLIT_MIN and low.startswith(j) and is_known(low[len(j) :], extra):
             return f"{pre}{core[: len(j)]} {core[len(j) :]}{post}"
     return text
 
 
-def split_joined_words(words: list[dict[str, Any]], lex: DocLexicon | None = None) -> None:
-    """:func:`split_joined` on each word (dicts with ``text``) in place."""
-    for w in words:
-        t = split_joined(w["text"], lex)
-        if t != w["text"]:
-            w.setdefault("text_ocr", w["text"])
-            w["text"] = t
+def split_joined_line(line: str, lex: DocLexicon | None = None) -> str:
+    """:func:`split_joined` on every token of a line."""
+    return " ".join(split_joined(t, lex) for t in line.split(" "))
 
 
 def fix_digits(text: str) -> str:
@@ -186,18 +183,37 @@ def _multiplier(m: re.Match[str], line: str) -> str:
         return "x 100%"
     before = line[: m.start()].split()
     # "dikali 100%", "di kali 100%": the multiplier word is there, no "x" to add
-    return "100%" if before and before[-1].lower() in text_words().get("multiplier_words", ()) else "x 100%"
+    words = text_words().get("multiplier_words", ())
+    return "100%" if before and before[-1].lower() in words else "x 100%"
+
+
+def _with_context(fix: Callable[[str], str], line: str, prev: str) -> str:
+    """``fix`` applied to ``line`` with the previous line's last word before it (a
+    multiplier word may end the line above its number)."""
+    if not prev:
+        return fix(line)
+    out = fix(f"{prev} {line}")
+    return out[len(prev) + 1 :] if out.startswith(prev + " ") else fix(line)
+
+
+def _last_word(lines: list[str]) -> str:
+    return lines[-1].split()[-1] if lines and lines[-1].split() else ""
+
+
+def _mult(line: str) -> str:
+    return _MULTIPLIER.sub(lambda m: _multiplier(m, line), line)
 
 
 def fix_formula_lines(lines: list[str], fraction: bool) -> list[str]:
     """Sum signs and the multiplier of a formula cell (see the module docstring)."""
-    lines = [fix_percent(ln) for ln in lines]
-    text = " ".join(lines)
-    if not (fraction or _MULTIPLIER.search(text) or "∑" in text):
-        return lines
-    out = []
+    fixed: list[str] = []
     for ln in lines:
-        ln = _MULTIPLIER.sub(lambda m, ln=ln: _multiplier(m, ln), ln)
-        ln = _GLUED_X.sub("", ln)
+        fixed.append(_with_context(fix_percent, ln, _last_word(fixed)))
+    text = " ".join(fixed)
+    if not (fraction or _MULTIPLIER.search(text) or "∑" in text):
+        return fixed
+    out: list[str] = []
+    for ln in fixed:
+        ln = _GLUED_X.sub("", _with_context(_mult, ln, _last_word(out)))
         out.append(_sigma_line(ln))
     return out

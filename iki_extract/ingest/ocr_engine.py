@@ -23,6 +23,12 @@ from PIL import Image
 
 Word = dict[str, Any]
 
+# Tesseract re-reads every weakly read line as white-on-black ("inverted") text by
+# default; a decree scan never holds any, and those second readings cost time.
+ENGINE_VARIABLES: dict[str, str] = {
+    "tessedit_do_invert": os.environ.get("IKI_OCR_INVERT", "0"),
+}
+
 _APIS: dict[tuple[str, int], Any] = {}
 _BACKEND: list[str] = []  # resolved once per process
 
@@ -70,6 +76,8 @@ def _api(lang: str, oem: int) -> Any:
     api = _APIS.get(key)
     if api is None:
         api = PyTessBaseAPI(path=tessdata_path(), lang=lang, oem=oem)
+        for name, value in ENGINE_VARIABLES.items():
+            api.SetVariable(name, value)
         _APIS[key] = api
     return api
 
@@ -157,6 +165,7 @@ def _subprocess_words(
 
     _threads()
     config = f"--oem {oem} --psm {psm}"
+    config += "".join(f" -c {k}={v}" for k, v in ENGINE_VARIABLES.items())
     if whitelist:
         config += f" -c tessedit_char_whitelist={whitelist}"
     data = pytesseract.image_to_data(

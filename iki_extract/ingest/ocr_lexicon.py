@@ -39,16 +39,28 @@ _SUFFIXES = ("kannya", "annya", "nya", "kan", "an", "i", "lah", "wan", "wati")
 
 
 @lru_cache(maxsize=1)
-def general_words() -> frozenset[str]:
-    """Lower-case hunspell-id stems plus the words of the project's vocabularies."""
+def hunspell_words() -> frozenset[str]:
+    """Lower-case hunspell-id stems (empty when the dictionary is not installed)."""
     words: set[str] = set()
     if HUNSPELL_ID.is_file():
         for line in HUNSPELL_ID.read_text(encoding="latin-1").splitlines()[1:]:
             stem = line.split("/", 1)[0].strip().lower()
             if stem.isalpha():
                 words.add(stem)
-    words |= project_words()
     return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def general_words() -> frozenset[str]:
+    """Lower-case hunspell-id stems plus the words of the project's vocabularies."""
+    return hunspell_words() | project_words()
+
+
+def is_dictionary_word(word: str) -> bool:
+    """``word`` (affixes allowed) is a hunspell-id word: a word of the language, not
+    an abbreviation of the project's vocabularies (``Kasubag``)."""
+    vocab = hunspell_words()
+    return any(s in vocab for s in _stems(word.lower()))
 
 
 @lru_cache(maxsize=1)

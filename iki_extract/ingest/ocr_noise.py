@@ -19,6 +19,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .ocr_correct import split_joined_line
+from .ocr_lexicon import DocLexicon, is_dictionary_word
+
 NOISE_CONF = 0.5  # symbol-only words below this confidence are specks
 SCRIBBLE_CONF = 0.3  # a line this weak with at most three letters is a mark, not text
 QUOTE_CONF = 0.6  # quotes glued to a word below this confidence come off
@@ -92,26 +95,34 @@ def is_noise_line(text: str, conf: float | None) -> bool:
 
 
 # a mark between two words of one cell that no decree cell holds: "lingkup: kecamatan"
-_MID_COLON = re.compile(r"(?<=[A-Za-z]{2})\s?[:;](?=\s+[a-z(])")
+_MID_COLON = re.compile(r"(?<=[A-Za-z]{2})\s?[:;](?=\s+[A-Za-z(])")
 _DASH_COLON = re.compile(r"(?<=\w)(\s?)-\s?[:;]\s+(?=[a-z])")  # "sekurang-: kurangnya", "perangkat -: daerah"
 _COLON_SLASH = re.compile(r"(?<=[a-z])[:;](?=/)")  # "dilaksanakan:/jumlah"
-_END_STOP = re.compile(r"(?<=[a-z]{4})[.:;]$")
+# a full stop after a word of the language (not an abbreviation: "Kab.", "Kasubag.")
+_MID_STOP = re.compile(r"(?<![\w.])([A-Za-z]{4,})\.(?=\s+[A-Za-z])")
+_END_STOP = re.compile(r"(?<![\w.])([A-Za-z]{4,})[.:;]$")
 _ITEM = re.compile(r"(?<![\d.,])\d{1,2}[.:;](?!\d)")
 _ITEM_COLON = re.compile(r"(?<![\d.])(\d{1,2})[:;](?=\s+[A-Za-z])")  # "3: fasilitasi"
 _ITEM_DOTS = re.compile(r"(?<![\d.])(\d{1,2})\.\s?[.,:;]+\s*(?=[A-Za-z])")  # "2..dokumen", "2. .laporan"
 _ITEM_GLUED = re.compile(r"(?<=[a-z]{2})(?:[.,\-]|(?=\d))(\d{1,2}\.)(?=\s)")  # "pegawai.4.", "spj2."
 
 
-def fix_cell_lines(lines: list[str]) -> list[str]:
-    """The lines of one table cell with specks read as marks put right (module doc)."""
+def _speck_stop(m: re.Match[str]) -> str:
+    return m.group(1) if is_dictionary_word(m.group(1)) else m.group(0)
+
+
+def fix_cell_lines(lines: list[str], lex: DocLexicon | None = None) -> list[str]:
+    """The lines of one table cell with specks read as marks put right (module doc);
+    words OCR glued to a short word are split (:func:`.ocr_correct.split_joined`)."""
     out = []
     for i, ln in enumerate(lines):
         ln = _DASH_COLON.sub(lambda m: "-" if not m.group(1) else " ", ln)
         ln = _MID_COLON.sub("", _COLON_SLASH.sub("", ln))
+        ln = _MID_STOP.sub(_speck_stop, ln)
         nxt = lines[i + 1].lstrip() if i + 1 < len(lines) else ""
-        if nxt[:1].islower():
-            ln = _END_STOP.sub("", ln)
-        out.append(ln)
+        if nxt[:1].isalpha():
+            ln = _END_STOP.sub(lambda m: m.group(1) if nxt[:1].islower() else _speck_stop(m), ln)
+        out.append(split_joined_line(ln, lex))
     if sum(1 for _ in _ITEM.finditer(" ".join(out))) >= 2:
         out = [_ITEM_GLUED.sub(r" \1", _ITEM_DOTS.sub(r"\1. ", _ITEM_COLON.sub(r"\1.", ln))) for ln in out]
     return out
