@@ -53,6 +53,7 @@ from .ocr_tables import (
     fill_grid,
     find_grids,
     fix_ocr_line,
+    rule_masks,
     scale_table,
     snap_lines,
 )
@@ -91,6 +92,10 @@ class OcrSettings:
     correct: bool = True  # low-confidence words against the lexicons; formula cells (ocr_correct)
     fix_orientation: bool = True
     deskew: bool = True
+    # the text outside the tables is read on a copy reduced to this share of the page
+    # image's size: Tesseract's page layout costs by the pixel, its line recognizer
+    # scales every line to its own height anyway
+    page_scale: float = float(os.environ.get("IKI_OCR_PAGE_SCALE", "0.75"))
 
 
 # --------------------------------------------------------------------------
@@ -175,6 +180,38 @@ def _ocr_words(
     return clean_words(raw)
 
 
+def _page_words(
+    grey: Any,
+    settings: OcrSettings,
+    *,
+    path: Path | str,
+    what: str,
+    reader: PageReader | None = None,
+) -> list[dict[str, Any]]:
+    """The page pass: ``grey`` read whole, at :attr:`OcrSettings.page_scale` of its size
+    (word boxes back in ``grey``'s pixels)."""
+    k = settings.page_scale
+    if abs(k - 1.0) < 1e-3:
+        return _ocr_words(
+            reader or PageReader(grey, lang=settings.lang, oem=settings.oem),
+            settings,
+            path=path,
+            what=what,
+        )
+    import cv2
+
+    small = cv2.resize(grey, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
+    words = _ocr_words(
+        PageReader(small, lang=settings.lang, oem=settings.oem), settings, path=path, what=what
+    )
+    for w in words:
+        for key in ("x0", "x1", "top", "bottom"):
+            w[key] = w[key] / k
+        if "size" in w:
+            w["size"] = w["size"] / k
+    return words
+
+
 def clean_words(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Drop ruling-line debris and specks; fix ``Σ`` and ``x 100%`` slips."""
     words: list[dict[str, Any]] = []
@@ -239,18 +276,14 @@ def ocr_prepared(
     width, height = round(prep.width * k, 2), round(prep.height * k, 2)
     if prep.blank:
         return Page(number=page_no, blocks=[], width=width, height=height, origin="ocr")
-    grids = find_grids(prep.binary, dpi, grey=prep.grey)
-    clean = erase_rules(prep.grey, prep.binary, dpi) if grids else prep.grey
+    masks = rule_masks(prep.binary, dpi)  # made once: grids and rule erasing share them
+    grids = find_grids(prep.binary, dpi, grey=prep.grey, masks=masks)
+    clean = erase_rules(prep.grey, prep.binary, dpi, masks) if grids else prep.grey
     clean = image_prep.drop_specks(clean, image_prep.binarise(clean))
     clean_fn = clean_words
     if grids and settings.cell_ocr:
         outside = blank_grids(clean, grids)
-        words = _ocr_words(
-            PageReader(outside, lang=settings.lang, oem=settings.oem),
-            settings,
-            path=path,
-            what=f"page {page_no}",
-        )
+        words = _page_words(outside, settings, path=path, what=f"page {page_no}")
         free = [w for w in words if not any(_inside(w, g.bbox) for g in grids)]
         per_cell = {
             gi: read_grid_cells(clean, g, dpi, lang=settings.lang, oem=settings.oem, clean=clean_fn)
@@ -259,7 +292,7 @@ def ocr_prepared(
         reocr = None
     else:
         reader = PageReader(clean, lang=settings.lang, oem=settings.oem)
-        words = _ocr_words(reader, settings, path=path, what=f"page {page_no}")
+        words = _page_words(clean, settings, path=path, what=f"page {page_no}", reader=reader)
         per_cell, free = assign_words(grids, words)
         h_img, w_img = clean.shape
 

@@ -194,15 +194,21 @@ def faint_rules(
     return out
 
 
-def find_grids(binary: np.ndarray, dpi: float, grey: np.ndarray | None = None) -> list[Grid]:
+def find_grids(
+    binary: np.ndarray,
+    dpi: float,
+    grey: np.ndarray | None = None,
+    masks: tuple[np.ndarray, np.ndarray] | None = None,
+) -> list[Grid]:
     """The ruled tables of a binarised page (ink = 255), top to bottom.
 
     With ``grey`` (the page before binarisation), row rules too faint for the
     binarised page are looked for inside each grid (:func:`faint_rules`).
+    ``masks``: the page's :func:`rule_masks`, when already made.
     """
     import cv2
 
-    hor, ver = rule_masks(binary, dpi)
+    hor, ver = masks if masks is not None else rule_masks(binary, dpi)
     h_img, w_img = binary.shape
     tol = max(4.0, dpi / 40)  # px: clustering and joint tolerance
     combined = cv2.dilate(cv2.bitwise_or(hor, ver), np.ones((5, 5), np.uint8))
@@ -292,11 +298,16 @@ def _build_grid(hsegs: list[Segment], vsegs: list[Segment], tol: float) -> Grid 
     return Grid(bbox=bbox, xs=xs, ys=ys, cells=cells, bars=inside)
 
 
-def erase_rules(grey: np.ndarray, binary: np.ndarray, dpi: float) -> np.ndarray:
+def erase_rules(
+    grey: np.ndarray,
+    binary: np.ndarray,
+    dpi: float,
+    masks: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
     """A copy of ``grey`` with the long ruling lines painted white (cleaner OCR)."""
     import cv2
 
-    hor, ver = rule_masks(binary, dpi)
+    hor, ver = masks if masks is not None else rule_masks(binary, dpi)
     mask = cv2.dilate(cv2.bitwise_or(hor, ver), np.ones((3, 3), np.uint8))
     out = grey.copy()
     out[mask > 0] = 255
