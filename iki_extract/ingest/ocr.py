@@ -92,10 +92,12 @@ class OcrSettings:
     correct: bool = True  # low-confidence words against the lexicons; formula cells (ocr_correct)
     fix_orientation: bool = True
     deskew: bool = True
-    # the text outside the tables is read on a copy reduced to this share of the page
-    # image's size: Tesseract's page layout costs by the pixel, its line recognizer
-    # scales every line to its own height anyway
-    page_scale: float = float(os.environ.get("IKI_OCR_PAGE_SCALE", "0.75"))
+    # on a page with tables, the text outside them (jabatan titles, tugas/fungsi
+    # items) is read on a copy reduced to this share of the image's size:
+    # Tesseract's page layout costs by the pixel (and reads specks and stamps as
+    # text at full size), its line recognizer scales every line to its own height.
+    # Pages without tables (header, Mengingat, signature with its NIP) stay full size.
+    table_page_scale: float = 0.75
 
 
 # --------------------------------------------------------------------------
@@ -187,10 +189,11 @@ def _page_words(
     path: Path | str,
     what: str,
     reader: PageReader | None = None,
+    scale: float = 1.0,
 ) -> list[dict[str, Any]]:
-    """The page pass: ``grey`` read whole, at :attr:`OcrSettings.page_scale` of its size
-    (word boxes back in ``grey``'s pixels)."""
-    k = settings.page_scale
+    """The page pass: ``grey`` read whole, at ``scale`` of its size (word boxes back
+    in ``grey``'s pixels)."""
+    k = scale
     if abs(k - 1.0) < 1e-3:
         return _ocr_words(
             reader or PageReader(grey, lang=settings.lang, oem=settings.oem),
@@ -283,7 +286,9 @@ def ocr_prepared(
     clean_fn = clean_words
     if grids and settings.cell_ocr:
         outside = blank_grids(clean, grids)
-        words = _page_words(outside, settings, path=path, what=f"page {page_no}")
+        words = _page_words(
+            outside, settings, path=path, what=f"page {page_no}", scale=settings.table_page_scale
+        )
         free = [w for w in words if not any(_inside(w, g.bbox) for g in grids)]
         per_cell = {
             gi: read_grid_cells(clean, g, dpi, lang=settings.lang, oem=settings.oem, clean=clean_fn)
@@ -292,7 +297,10 @@ def ocr_prepared(
         reocr = None
     else:
         reader = PageReader(clean, lang=settings.lang, oem=settings.oem)
-        words = _page_words(clean, settings, path=path, what=f"page {page_no}", reader=reader)
+        scale = settings.table_page_scale if grids else 1.0
+        words = _page_words(
+            clean, settings, path=path, what=f"page {page_no}", reader=reader, scale=scale
+        )
         per_cell, free = assign_words(grids, words)
         h_img, w_img = clean.shape
 

@@ -26,7 +26,7 @@ Word = dict[str, Any]
 # Tesseract re-reads every weakly read line as white-on-black ("inverted") text by
 # default; a decree scan never holds any, and those second readings cost time.
 ENGINE_VARIABLES: dict[str, str] = {
-    "tessedit_do_invert": os.environ.get("IKI_OCR_INVERT", "0"),
+    "tessedit_do_invert": "0",
 }
 
 _APIS: dict[tuple[str, int], Any] = {}
