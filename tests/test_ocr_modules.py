@@ -84,6 +84,10 @@ def test_cell_marks_that_are_specks() -> None:
         "Kasubag. Umum",
         "disusun : 1. laporan",
     ]
+    free = ocr_noise.fix_free_line
+    assert free("Indikator Kinerja Individu. pada Kantor") == "Indikator Kinerja Individu pada Kantor"
+    assert free("sebagai berikut. a. Memberikan") == "sebagai berikut. a. Memberikan"
+    assert free("Kab. malang, Kec. ciruas") == "Kab. malang, Kec. ciruas"
     assert fix(["Badan Pengelola: Keuangan", "Puskesmas. Karangploso"]) == [
         "Badan Pengelola Keuangan",
         "Puskesmas Karangploso",

@@ -44,6 +44,7 @@ from .ocr_noise import (
     drop_noise_words,
     fix_cell_line,
     fix_cell_lines,
+    fix_free_line,
     fix_label_line,
     is_noise_line,
 )
@@ -341,7 +342,7 @@ def ocr_prepared(
         blocks.append(scale_table(t, k))
     snap_lines(free)
     for ws in group_lines(free):
-        text = fix_label_line(fix_ocr_line(fix_ocr_text(line_text(ws))))
+        text = fix_free_line(fix_label_line(fix_ocr_line(fix_ocr_text(line_text(ws)))))
         if not text or is_noise_line(text, min(w["conf"] for w in ws)):
             continue
         conf = ocr_confidence(ws, lexicon)

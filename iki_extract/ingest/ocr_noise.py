@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from .ocr_correct import split_joined_line
-from .ocr_lexicon import DocLexicon, is_dictionary_word
+from .ocr_lexicon import DocLexicon, is_dictionary_word, is_known
 
 NOISE_CONF = 0.5  # symbol-only words below this confidence are specks
 SCRIBBLE_CONF = 0.3  # a line this weak with at most three letters is a mark, not text
@@ -105,6 +105,16 @@ _ITEM = re.compile(r"(?<![\d.,])\d{1,2}[.:;](?!\d)")
 _ITEM_COLON = re.compile(r"(?<![\d.])(\d{1,2})[:;](?=\s+[A-Za-z])")  # "3: fasilitasi"
 _ITEM_DOTS = re.compile(r"(?<![\d.])(\d{1,2})\.\s?[.,:;]+\s*(?=[A-Za-z])")  # "2..dokumen", "2. .laporan"
 _ITEM_GLUED = re.compile(r"(?<=[a-z]{2})(?:[.,\-]|(?=\d))(\d{1,2}\.)(?=\s)")  # "pegawai.4.", "spj2."
+
+
+# outside tables: a stop after a word of the language before a lower-case word
+# ("Individu. pada"), not before a list letter ("berikut. a.") or an abbreviation
+_LINE_STOP = re.compile(r"(?<![\w.])([A-Za-z]{4,})\.(?=\s+[a-z]{2,}\b(?![.)]))")
+
+
+def fix_free_line(text: str) -> str:
+    """A text line outside the tables with a speck read as a full stop put right."""
+    return _LINE_STOP.sub(lambda m: m.group(1) if is_known(m.group(1)) else m.group(0), text)
 
 
 def _speck_stop(m: re.Match[str]) -> str:
