@@ -196,3 +196,24 @@ def test_the_simulated_schedule_of_a_traced_run() -> None:
     # the small file shares the cores with the scan's two runs; then one run is left alone
     assert 10.5 < two < 11.5
     assert idle and idle[-1][1] == pytest.approx(two)
+
+
+HEAVY_SCAN = (
+    Path(__file__).resolve().parent.parent.parent
+    / "shared" / "corpus" / "scan" / "003_7df234cb4d18fb5f.v8.scan-heavy.pdf"
+)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HEAVY_SCAN.is_file(), reason="shared corpus not found")
+def test_a_scanned_page_reads_the_same_in_any_run_of_pages() -> None:
+    """``--workers`` cuts a scan's pages into runs; a page must read the same whichever
+    run it is in (page 18 of this heavy scan read differently after pages 15-17 while
+    one lexicon was kept across a run)."""
+    from iki_extract.ingest.ocr import ocr_pdf_pages
+
+    data = HEAVY_SCAN.read_bytes()
+    long_run = ocr_pdf_pages(HEAVY_SCAN, data, pages=[15, 16, 17, 18, 19])
+    short_run = ocr_pdf_pages(HEAVY_SCAN, data, pages=[18, 19])
+    for n in (18, 19):
+        assert repr(long_run[n]) == repr(short_run[n]), f"page {n} depends on the run it is read in"

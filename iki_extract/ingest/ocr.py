@@ -438,10 +438,10 @@ def read_images(
     settings = settings or OcrSettings(lang=lang)
     check_tesseract(path, settings.lang)
     pages: list[Page] = []
-    lexicon = DocLexicon()
     for i, img in enumerate(image_prep.load_images(path, data), start=1):
         page_dpi = image_dpi(img, dpi)
-        pages.append(ocr_page(img, i, dpi=page_dpi, settings=settings, path=path, lexicon=lexicon))
+        # a lexicon per page: what a page reads never depends on the pages read before it
+        pages.append(ocr_page(img, i, dpi=page_dpi, settings=settings, path=path, lexicon=DocLexicon()))
         img.close()
     if not pages:
         raise InputError(path, "image has no pages")
@@ -476,7 +476,6 @@ def ocr_pdf_pages(
             raise InputError(path, encryption_message(password)) from exc
         raise InputError(path, f"corrupt PDF: {' '.join(str(exc).split())[:120]}") from exc
     out: dict[int, Page] = {}
-    lexicon = DocLexicon()
     try:
         n = len(pdf)
         wanted = list(range(1, n + 1)) if pages is None else list(pages)
@@ -487,7 +486,9 @@ def ocr_pdf_pages(
                 img, page_dpi = image_prep.render_page(pdf, no - 1, dpi)
             except pdfium.PdfiumError as exc:
                 raise InputError(path, f"cannot render page {no}: {exc}") from exc
-            out[no] = ocr_page(img, no, dpi=page_dpi, settings=settings, path=path, lexicon=lexicon)
+            # a lexicon per page, so a page reads the same whichever run of pages it is in
+            # (``--workers`` cuts a scan into runs): the output never depends on the cut
+            out[no] = ocr_page(img, no, dpi=page_dpi, settings=settings, path=path, lexicon=DocLexicon())
             img.close()
     finally:
         pdf.close()

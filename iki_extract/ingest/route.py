@@ -109,9 +109,9 @@ def ocr_runs(workers: int) -> int:
     orientation, a grid read cell by cell), so ``workers`` equal runs leave cores
     idle while the run holding the costly page finishes.  Half as many runs again,
     all started at once, are shared fairly by the kernel, so the costly run gets
-    the cores the others free.  Each run starts its own document lexicon
-    (:class:`.ocr_lexicon.DocLexicon`), so more runs would also mean fewer words
-    for the later pages of each run to be corrected against.
+    the cores the others free.  A page is read the same in any run (each page has
+    its own lexicon, :class:`.ocr_lexicon.DocLexicon`), so the cut never changes
+    the output.
     """
     return max(1, math.ceil(workers * OCR_RUNS_PER_WORKER)) if workers > 1 else 1
 
