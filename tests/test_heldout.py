@@ -141,11 +141,29 @@ def test_letter_spaced_title_is_read() -> None:
         ("CAMAT SUKARAME,", None),  # a signature line
         ("Jabatan : Sekretaris Camat", None),  # a label opens its block itself
         ("INDIKATOR KINERJA INDIVIDU", None),
+        ("terencana", None),  # the wrapped tail of a tugas item, not "Perencana"
         ("membantu Camat dalam menyiapkan bahan perumusan kebijakan urusan pemerintahan", None),
     ],
 )
 def test_heading_title(line: str, title: str | None) -> None:
     assert heading_title(line) == title
+
+
+def test_wrapped_item_tail_opens_no_block() -> None:
+    """A tugas item's last word wrapped onto its own line, then more items and the table:
+    no block opens there, the rows stay with their jabatan."""
+    text = (
+        "LAMPIRAN KEPUTUSAN CAMAT CIRUAS\n\nINDIKATOR KINERJA INDIVIDU\n\n"
+        "JABATAN : Pengelola Data Keamanan dan Ketertiban\n"
+        "Tugas : a. Membantu menyusun rencana kegiatan seksi trantib agar program berjalan\n"
+        "Terencana\n"
+        "b. Mengadministrasi surat masuk;\n\n"
+        "| SASARAN | INDIKATOR | FORMULASI | SUMBER DATA |\n|---|---|---|---|\n"
+        "| Tertib administrasi | Jumlah laporan | Jumlah laporan yang disusun | Buku Kejadian |\n"
+    )
+    (d,) = extract_text(text)
+    assert [j.jabatan for j in d.jabatan] == ["Pengelola Data Keamanan dan Ketertiban"]
+    assert len(d.jabatan[0].indikator) == 1
 
 
 def test_heading_without_table_opens_no_block() -> None:

@@ -69,8 +69,8 @@ def heading_title(t: str) -> str | None:
     if _label_kind(s) or p.block_heading.match(s) or is_table_header_line(s):
         return None
     title = _HEADING_MARKER.sub("", s, count=1).strip()
-    if not title or not any(c.isalpha() for c in title[:1]):
-        return None
+    if not title or not title[:1].isalpha() or not title[:1].isupper():
+        return None  # a title starts with a capital; a lower-case line is a wrapped tail
     m = match_title(title)
     if not m.matched or m.level is None or m.score < float(cfg["min_score"]):
         return None
@@ -91,8 +91,8 @@ def _heading_opens_block(blocks: list[Block], i: int) -> bool:
         if seen > int(_heading_conf()["lookahead_lines"]):
             return False
         t = nb.text.strip()
-        if p.jabatan_label.match(t) or heading_title(t):
-            return False
+        if p.jabatan_label.match(t) or heading_title(t) or has_item_marker(t) or nb.kind == "item":
+            return False  # another block's label, or list items: the line sits inside a list
         if p.tugas_label.match(t) or p.fungsi_label.match(t) or is_table_header_line(t):
             return True
     return False
