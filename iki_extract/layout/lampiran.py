@@ -91,10 +91,10 @@ def _heading_opens_block(blocks: list[Block], i: int) -> bool:
         if seen > int(_heading_conf()["lookahead_lines"]):
             return False
         t = nb.text.strip()
-        if p.jabatan_label.match(t) or heading_title(t) or has_item_marker(t) or nb.kind == "item":
-            return False  # another block's label, or list items: the line sits inside a list
         if p.tugas_label.match(t) or p.fungsi_label.match(t) or is_table_header_line(t):
             return True
+        if p.jabatan_label.match(t) or heading_title(t) or has_item_marker(t) or nb.kind == "item":
+            return False  # another block's label, or list items: the line sits inside a list
     return False
 
 
