@@ -30,14 +30,18 @@ def _stems() -> list[str]:
     return sorted(p.name[: -len(".gold.json")] for p in HELDOUT.glob("*.gold.json"))
 
 
+def _check(stem: str, decrees, targets: dict[str, float], name: str) -> None:
+    """Score ``decrees`` against the held-out gold of ``stem``; every target must hold."""
+    gold = json.loads((HELDOUT / f"{stem}.gold.json").read_text(encoding="utf-8"))
+    s = evaluate({stem: gold}, {stem: [d.to_dict() for d in decrees]}).pooled
+    got = {k: getattr(s, k) for k in targets}
+    low = {k: v for k, v in got.items() if v is None or v < targets[k]}
+    assert not low, f"{name}: below target {low}"
+
+
 @pytest.mark.parametrize("stem", _stems())
 def test_heldout_decree(stem: str) -> None:
-    gold = json.loads((HELDOUT / f"{stem}.gold.json").read_text(encoding="utf-8"))
-    pred = [d.to_dict() for d in extract_path(HELDOUT / f"{stem}.txt")]
-    s = evaluate({stem: gold}, {stem: pred}).pooled
-    got = {k: getattr(s, k) for k in TARGETS}
-    low = {k: v for k, v in got.items() if v is None or v < TARGETS[k]}
-    assert not low, f"{stem}: below target {low}"
+    _check(stem, extract_path(HELDOUT / f"{stem}.txt"), TARGETS, f"{stem}.txt")
 
 
 def _office_cases():
@@ -52,13 +56,8 @@ def _office_cases():
 def test_heldout_decree_rendered(stem: str, target: str, tmp_path: Path) -> None:
     """The same decree laid out by LibreOffice (tests/heldout_render.py) as a PDF (quick
     suite), a DOCX and an ODT (slow set), read by the matching reader."""
-    gold = json.loads((HELDOUT / f"{stem}.gold.json").read_text(encoding="utf-8"))
     path = render(HELDOUT / f"{stem}.txt", tmp_path, soffice() or "soffice", target)
-    pred = [d.to_dict() for d in extract(path)]
-    s = evaluate({stem: gold}, {stem: pred}).pooled
-    got = {k: getattr(s, k) for k in TARGETS}
-    low = {k: v for k, v in got.items() if v is None or v < TARGETS[k]}
-    assert not low, f"{path.name}: below target {low}"
+    _check(stem, extract(path), TARGETS, path.name)
 
 
 SCAN_TARGETS = {"header_accuracy": 0.90, "jabatan_f1": 0.97, "row_f1": 0.92}
@@ -71,14 +70,9 @@ def test_heldout_decree_scanned(stem: str, tmp_path: Path) -> None:
     """The LibreOffice PDF photocopied by a simulator outside the project (200 dpi grey,
     0.8 degrees, JPEG 45: tests/heldout_render.scan_pdf) and read by OCR, at issue 12's
     medium-scan targets."""
-    gold = json.loads((HELDOUT / f"{stem}.gold.json").read_text(encoding="utf-8"))
     pdf = render(HELDOUT / f"{stem}.txt", tmp_path, soffice() or "soffice", "pdf")
     scan = scan_pdf(pdf, tmp_path / f"{stem}.scan-medium.pdf")
-    pred = [d.to_dict() for d in extract(scan)]
-    s = evaluate({stem: gold}, {stem: pred}).pooled
-    got = {k: getattr(s, k) for k in SCAN_TARGETS}
-    low = {k: v for k, v in got.items() if v is None or v < SCAN_TARGETS[k]}
-    assert not low, f"{scan.name}: below target {low}"
+    _check(stem, extract(scan), SCAN_TARGETS, scan.name)
 
 
 def test_there_are_heldout_decrees() -> None:

@@ -18,16 +18,13 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from .. import rules
+from ..ingest.spacing import join_letter_spacing
 
 # markdown heading marks, emphasis, a pipe-table edge, quote specks
 _MARKUP = re.compile(r"^[\s#>*_|“”\"'`]+")
 _EMPH = re.compile(r"\*\*|__")
 # "M e n i m b a n g" / "K E P U T U S A N": single letters joined by single spaces
 _SPACED = re.compile(r"(?<![\w])((?:[A-Za-z][ \u00a0]){2,}[A-Za-z])(?![\w])")
-# a letter-spaced phrase: spaced words parted by wider gaps ("K E P U T U S A N   L U R A H")
-_SPACED_PHRASE = re.compile(
-    r"(?<![\w])(?:[A-Za-z][ \u00a0]){2,}[A-Za-z](?:[ \u00a0]{2,4}(?:[A-Za-z][ \u00a0])*[A-Za-z])+(?![\w])"
-)
 # an item number or bullet before a label ("1. Jabatan", "a. Tugas", "- KESATU")
 _LEAD = re.compile(r"^(?:[-–•❖]\s*)?(?:\(?\d{1,2}\s*[.)]\s*|[a-z]\s*[.)]\s+|[IVX]{1,4}\s*[.)]\s+)?")
 _WORDS = re.compile(r"[A-Za-z]+")
@@ -46,17 +43,11 @@ class Label:
     rest: str  # the text after the label and its separator
 
 
-def _join_phrase(m: re.Match[str]) -> str:
-    """"K E P U T U S A N   L U R A H" -> "KEPUTUSAN LURAH": letters joined, one space per gap."""
-    words = re.split(r"[ \u00a0]{2,}", m.group(0))
-    return " ".join(re.sub(r"[ \u00a0]", "", w) for w in words)
-
-
 def normalise(text: str) -> str:
     """The line as labels are read from it: markup gone, spaced letters joined."""
     s = _EMPH.sub("", text)
     s = _MARKUP.sub("", s)
-    s = _SPACED_PHRASE.sub(_join_phrase, s)
+    s = join_letter_spacing(s)  # spaced words parted by wider gaps, as the readers join them
     s = _SPACED.sub(lambda m: re.sub(r"[ \u00a0]", "", m.group(1)), s)
     return s.strip()
 
