@@ -448,6 +448,27 @@ def ttd_signature(text: str) -> str:
     )
 
 
+_FIELD_LABEL = re.compile(r"^(?P<i>[ \t]*)(?P<n>\d{1,2})\.(?P<sp>\s*)(?P<l>(?:TUGAS|FUNGSI)\b)", re.I | re.M)
+
+
+def ocr_marker_specks(text: str) -> str:
+    """The item markers of the TUGAS / FUNGSI labels as OCR leaves them on a grainy
+    scan: the dot read as a comma ("2, Tugas :"), a speck before it (". 3. Fungsi"),
+    and specks around the JABATAN value ("1. JABATAN : - KASI X .")."""
+    text = _FIELD_LABEL.sub(
+        lambda m: f"{m.group('i')}{m.group('n')},{m.group('sp')}{m.group('l')}"
+        if m.group("l").lower() == "tugas"
+        else f"{m.group('i')}. {m.group('n')}.{m.group('sp')}{m.group('l')}",
+        text,
+    )
+    return re.sub(
+        r"^(?P<h>[ \t]*(?:\d+\.\s*)?(?:NAMA\s+)?JABATAN\s*:\s*)(?P<t>\S.*?)\s*$",
+        lambda m: f"{m.group('h')}- {m.group('t')} .",
+        text,
+        flags=re.M | re.I,
+    )
+
+
 KINDS: dict[str, Perturbation] = {
     "title_case": _text_only(title_case_title),
     "labels_upper": _text_only(labels_upper),
@@ -477,4 +498,5 @@ KINDS: dict[str, Perturbation] = {
     "spaced_title": _text_only(spaced_title),
     "heading_jabatan": _text_only(heading_jabatan),
     "ttd_signature": _text_only(ttd_signature),
+    "ocr_marker_specks": _text_only(ocr_marker_specks),
 }

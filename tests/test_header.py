@@ -149,3 +149,11 @@ def test_region_vote_across_kop_title_and_signature():
     assert h.kecamatan == "Wonoasih"
     assert h.pemerintah == "Pemerintah Kota Probolinggo"
     assert h.nomor == "000.8.6.3/10/425.503/2026"
+
+
+def test_scan_specks_before_the_signers_name_are_not_part_of_it():
+    # a medium corpus scan: the stamp's grain read as quote marks before the name
+    s, _ = parse_signature(["CAMAT PALARAN,", "", "\u201c\u201cSUWARSO, A.Ks.,M.Si", "NIP. 196909201991121001"])
+    assert s.nama == "SUWARSO, A.Ks.,M.Si"
+    s, _ = parse_signature(["CAMAT PALARAN,", ". (H. Budi), S.Sos", "NIP. 196909201991121001"])
+    assert s.nama == "(H. Budi), S.Sos"

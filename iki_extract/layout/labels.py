@@ -25,8 +25,11 @@ _MARKUP = re.compile(r"^[\s#>*_|“”\"'`]+")
 _EMPH = re.compile(r"\*\*|__")
 # "M e n i m b a n g" / "K E P U T U S A N": single letters joined by single spaces
 _SPACED = re.compile(r"(?<![\w])((?:[A-Za-z][ \u00a0]){2,}[A-Za-z])(?![\w])")
-# an item number or bullet before a label ("1. Jabatan", "a. Tugas", "- KESATU")
-_LEAD = re.compile(r"^(?:[-–•❖]\s*)?(?:\(?\d{1,2}\s*[.)]\s*|[a-z]\s*[.)]\s+|[IVX]{1,4}\s*[.)]\s+)?")
+# an item number or bullet before a label ("1. Jabatan", "a. Tugas", "- KESATU"); OCR
+# reads the number's dot as a comma ("2, Tugas") and leaves specks of punctuation before it
+_LEAD = re.compile(
+    r"^(?:[-–•❖.,:;'`]\s*)*(?:\(?\d{1,2}\s*[.,)]\s*|[a-z]\s*[.,)]\s+|[IVX]{1,4}\s*[.,)]\s+)?"
+)
 _WORDS = re.compile(r"[A-Za-z]+")
 _ITEM = re.compile(r"^(?:\d{1,2}|[a-z])[.)]\s")
 _PASAL = re.compile(r"^pasal\s+(?P<n>\d{1,3})\b\s*[.:]?\s*(?P<rest>.*)$", re.I)

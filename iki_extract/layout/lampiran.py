@@ -225,10 +225,14 @@ def parse_block(blocks: list[Block]) -> RawBlock | None:
             continue
         if p.block_heading.match(t):
             continue
-        if current == "jabatan" and title is not None and _continues_title(t, b):
-            # a title wrapped under its hanging indent ("... pada Sub Bagian" / "Tata Usaha")
-            title = f"{title} {t}"
-            continue
+        if current == "jabatan" and title is not None:
+            if _continues_title(t, b):
+                # a title wrapped under its hanging indent ("... pada Sub Bagian" / "Tata Usaha")
+                title = f"{title} {t}"
+                continue
+            # a list item after the title closes it, even when the TUGAS label between
+            # them was lost (a scan): the items' wrapped tails are not the title's
+            current = None
         if pending and pending[0] != "jabatan" and not opened and (has_item_marker(t) or b.kind == "item"):
             current = pending.pop(0)
         if current in ("tugas", "fungsi"):
@@ -237,6 +241,7 @@ def parse_block(blocks: list[Block]) -> RawBlock | None:
         # a heading title opens a block only when an indicator table follows it
         return None
     title = fold(strip_item_marker(title) if title[:2].strip().isdigit() else title)
+    title = title.strip(_TITLE_SPECKS) or title  # "- : STAFF UMUM ." as OCR leaves it
     tugas = _items(fields["tugas"])
     fungsi = _items(fields["fungsi"])
     return RawBlock(title=title, tugas=tugas, fungsi=fungsi, tables=tables, page=page, line_no=line_no)
@@ -286,6 +291,7 @@ def is_running_header(t: str) -> bool:
 
 
 _NEXT_FIELD = {"jabatan": "tugas", "tugas": "fungsi"}
+_TITLE_SPECKS = " -–—:;,.'`\"|"  # punctuation a title never starts or ends with
 _OTHER_LABEL = re.compile(r"^[A-Za-z][A-Za-z ./]{1,30}\s*:")
 
 

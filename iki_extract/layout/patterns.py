@@ -38,7 +38,12 @@ def _headless(word: str) -> str:
     return f"{esc[0]}?{esc[1:]}" if word[:1].isalpha() else esc
 
 
-_NUM = r"(?:[-–•❖]\s*)?(?:\d{1,2}\s*[.)]\s*|[a-z]\s*[.)]\s*|[IVX]{1,4}\s*[.)]\s*)?"
+# an item number or bullet before a label; OCR misreads the number's dot
+# ("2, Tugas", "2:", "2,."), loses it ("12 Tugas :") and leaves specks before it (". 2. Tugas")
+_NUM = (
+    r"(?:[-–•❖.,:;'`]\s*)*"
+    r"(?:\d{1,2}\s*[.,:;)]{1,2}\s*|\d{1,2}\s+|[a-z]\s*[.,)]\s*|[IVX]{1,4}\s*[.,)]\s*)?"
+)
 
 
 @lru_cache(maxsize=1)

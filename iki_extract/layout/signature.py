@@ -114,16 +114,23 @@ def _wrapped(first: str, second: str) -> bool:
     return first.rstrip().endswith(",") and len(first.split()) >= 2 and not is_upper_text(second)
 
 
+# specks a scan leaves before a name (quote marks of the stamp's grain, a dot)
+_NAME_SPECKS = re.compile(r"^[^\w(]+")
+
+
 def _pick_name(names: list[str], has_nip: bool) -> str:
     """The signer's name: the line just above the NIP, else the first name line;
     a name wrapped over two lines ("Eko Candra Wirawan, S.STP.," / "M.M") is joined."""
     if has_nip:
         if len(names) >= 2 and _wrapped(names[-2], names[-1]):
-            return fold(names[-2] + " " + names[-1])
-        return fold(names[-1])
-    if len(names) >= 2 and _wrapped(names[0], names[1]):
-        return fold(names[0] + " " + names[1])
-    return fold(names[0])
+            name = names[-2] + " " + names[-1]
+        else:
+            name = names[-1]
+    elif len(names) >= 2 and _wrapped(names[0], names[1]):
+        name = names[0] + " " + names[1]
+    else:
+        name = names[0]
+    return fold(_NAME_SPECKS.sub("", name)) or fold(name)
 
 
 def parse_signature(lines: list[str]) -> tuple[Penandatangan, list[str]]:
