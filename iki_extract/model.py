@@ -148,6 +148,12 @@ class Penandatangan:
     golongan_ruang: str | None = None
 
 
+# header fields that carry a confidence on OCR'd input (Header.confidence)
+HEADER_CONFIDENCE_FIELDS = (
+    "nomor", "tentang", "tempat_penetapan", "tanggal_penetapan", "penandatangan_nama", "penandatangan_nip",
+)
+
+
 @dataclass
 class Header:
     pemerintah: str | None = None
@@ -168,6 +174,10 @@ class Header:
     # how sure the region match is (0-100) and why a code is missing or doubtful
     region_score: float | None = None
     region_note: str | None = None
+    # OCR'd input: the reader's confidence (0-1) of the lines each field came from,
+    # keys of HEADER_CONFIDENCE_FIELDS (layout/header_confidence.py); empty for
+    # born-digital and text input
+    confidence: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

@@ -469,6 +469,13 @@ def ocr_marker_specks(text: str) -> str:
     )
 
 
+def glued_penetapan_labels(text: str) -> str:
+    """"Ditetapkan di" → "Ditetapkandi", "Pada tanggal" → "Padatanggal": OCR drops the
+    narrow space of a label (a heavy corpus scan)."""
+    text = re.sub(r"(?im)^(\W*Ditetapkan)\s+(di\b)", r"\1\2", text)
+    return re.sub(r"(?im)^(\W*pada)\s+(tanggal\b)", r"\1\2", text)
+
+
 KINDS: dict[str, Perturbation] = {
     "title_case": _text_only(title_case_title),
     "labels_upper": _text_only(labels_upper),
@@ -499,4 +506,5 @@ KINDS: dict[str, Perturbation] = {
     "heading_jabatan": _text_only(heading_jabatan),
     "ttd_signature": _text_only(ttd_signature),
     "ocr_marker_specks": _text_only(ocr_marker_specks),
+    "glued_penetapan_labels": _text_only(glued_penetapan_labels),
 }

@@ -26,6 +26,9 @@ EXPECTED_COLUMNS = {
         "penandatangan_nip_valid",
         "penandatangan_tanggal_lahir", "penandatangan_jenis_kelamin", "penandatangan_tmt_cpns",
         "penandatangan_golongan_ruang",
+        # OCR'd input: confidence of the lines each field came from
+        "confidence_nomor", "confidence_tentang", "confidence_tempat_penetapan",
+        "confidence_tanggal_penetapan", "confidence_penandatangan_nama", "confidence_penandatangan_nip",
         "kind", "source_file", "source_files", "n_jabatan", "n_indikator",
     ],
     "jabatan": [

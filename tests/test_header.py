@@ -157,3 +157,10 @@ def test_scan_specks_before_the_signers_name_are_not_part_of_it():
     assert s.nama == "SUWARSO, A.Ks.,M.Si"
     s, _ = parse_signature(["CAMAT PALARAN,", ". (H. Budi), S.Sos", "NIP. 196909201991121001"])
     assert s.nama == "(H. Budi), S.Sos"
+
+
+def test_nip_label_as_ocr_reads_it():
+    for line in ("NIP-196909201991121001", "NIP.: 196909201991121001", "NIP , 19690920 199112 1 001"):
+        s, _ = parse_signature(["CAMAT PALARAN,", "SUWARSO, A.Ks.,M.Si", line])
+        assert s.nip == "196909201991121001", line
+        assert s.nama == "SUWARSO, A.Ks.,M.Si"

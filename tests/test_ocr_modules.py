@@ -278,7 +278,7 @@ def test_cell_samples_from_dirs(tmp_path: Path) -> None:
 
 
 def test_case_slip_of_same_shape_letters_in_capitalised_words() -> None:
-    from iki_extract.ingest.ocr import fix_case_slip
+    from iki_extract.ingest.ocr_words import fix_case_slip
 
     assert fix_case_slip("SUWARSo,") == "SUWARSO,"
     assert fix_case_slip("KECAMATAn") == "KECAMATAn"  # "n" is no capital drawn small

@@ -34,7 +34,7 @@ STEMS = sorted(p.name.split(".")[0] for p in SEEDS.glob("*.gold.json")) if SEEDS
 HEADER_MIN, ROW_MIN, PTT_HEADER_MIN, PTT_LIST_MIN = 0.95, 0.97, 0.95, 0.90
 
 # a few kinds on all seeds in the quick suite (< 10 s); the rest are slow
-QUICK = {"labels_upper", "nomor_no_colon", "kop_address_nomor", "single_menimbang", "label_alone", "ocr_marker_specks"}
+QUICK = {"labels_upper", "nomor_no_colon", "kop_address_nomor", "single_menimbang", "label_alone", "ocr_marker_specks", "glued_penetapan_labels"}
 
 # (kind, seed prefix or None for all seeds) -> reason; none left (title case,
 # extra TARGET/SATUAN columns, unnumbered bindings and page furniture now pass)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..model import HEADER_CONFIDENCE_FIELDS as CONFIDENCE_FIELDS
 from ..model import Decree
 from .json_out import atomic_write
 
@@ -52,11 +53,15 @@ NORMALIZED_HEADER_COLUMNS: dict[str, str] = {
     "penandatangan_golongan_ruang": STR,
 }
 
+# OCR'd input: the reader's confidence of the lines a header field came from
+HEADER_CONFIDENCE_COLUMNS: dict[str, str] = {f"confidence_{f}": FLOAT for f in CONFIDENCE_FIELDS}
+
 COLUMNS: dict[str, dict[str, str]] = {
     "decrees": {
         "decree_id": STR,
         **HEADER_COLUMNS,
         **NORMALIZED_HEADER_COLUMNS,
+        **HEADER_CONFIDENCE_COLUMNS,
         "kind": STR,
         "source_file": STR,
         "source_files": STR,
@@ -208,10 +213,12 @@ def _decree_row(d: Decree) -> Row:
     """The header flattened (signer fields prefixed ``penandatangan_``), plus counts."""
     header = asdict(d.header)
     signer = header.pop("penandatangan")
+    conf = header.pop("confidence") or {}
     return {
         "decree_id": d.decree_id,
         **header,
         **{f"penandatangan_{k}": v for k, v in signer.items()},
+        **{f"confidence_{f}": conf.get(f) for f in CONFIDENCE_FIELDS},
         "kind": d.kind,
         "source_file": d.source_file,
         "source_files": "; ".join(s["file"] for s in d.source_list()),

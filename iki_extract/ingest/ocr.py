@@ -21,7 +21,6 @@ scaled by ``72 / dpi``.  Tesseract's run time is bounded per call
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -41,13 +40,13 @@ from .ocr_correct import correct_words, fix_formula_lines
 from .ocr_engine import PageReader
 from .ocr_lexicon import DocLexicon
 from .ocr_noise import (
-    drop_noise_words,
     fix_cell_line,
     fix_cell_lines,
     fix_free_line,
     fix_label_line,
     is_noise_line,
 )
+from .ocr_recover import recover_words
 from .ocr_tables import (
     assign_words,
     erase_rules,
@@ -58,42 +57,16 @@ from .ocr_tables import (
     scale_table,
     snap_lines,
 )
+from .ocr_words import clean_words, fix_ocr_text
 from .pdf_tables import group_lines, insert_blanks, is_page_number, line_bbox, line_text
 
 TESSERACT_TIMEOUT = 120  # s per Tesseract call (one page)
 CELL_TIMEOUT = 20  # s per cell re-read
+RECOVER_LINE_IN = 0.25  # inch: a recovered region taller than this holds several lines
 DEFAULT_DPI = 300
 UPRIGHT_MIN_LINES = 8  # a page with this many lines ...
 UPRIGHT_MIN_CONF = 0.6  # ... whose median line confidence is this high reads upright
-SPECK = 0.35  # × median word height: a smaller box is a speck of dust, not a glyph
 A4_WIDTH_IN = 8.27
-
-_BAR = re.compile(r"^[|¦]+$")
-_RULE_DEBRIS = re.compile(r"^[|¦!_\[\]{}—–=~]+$")
-# "x 100%" as Tesseract's ind model often reads it: "X 10046", "x 10096", "x 100 %"
-_PERCENT = re.compile(r"(?<![\w])[xX×*]\s*100\s*(?:%|96|46|40|9o|o/o|0/0|°/o)(?!\d)")
-
-
-def fix_ocr_text(s: str) -> str:
-    """OCR slips the later stages rely on: ``Σ`` → ``∑``, a misread ``x 100%``."""
-    return _PERCENT.sub("x 100%", s.replace("\u03a3", "\u2211"))
-
-
-# letters whose capital is the small letter drawn larger: OCR mixes their case
-_SAME_SHAPE = frozenset("cosuvwxz")
-
-
-def fix_case_slip(word: str) -> str:
-    """A capitalised word with a small letter of the same shape as its capital:
-    ``SUWARSo`` → ``SUWARSO``.  Only words of at least three capitals whose one or
-    two small letters are all such letters; "MSc" (two capitals) stays."""
-    lower = [c for c in word if c.islower()]
-    if not lower or len(lower) > 2 or any(c not in _SAME_SHAPE for c in lower):
-        return word
-    if sum(c.isupper() for c in word) < 3:
-        return word
-    return word.upper()
-
 
 @dataclass
 class OcrSettings:
@@ -115,6 +88,9 @@ class OcrSettings:
     # text at full size), its line recognizer scales every line to its own height.
     # Pages without tables (header, Mengingat, signature with its NIP) stay full size.
     table_page_scale: float = 0.75
+    # ink outside the tables that no word of the page pass covers is read again, line
+    # by line (ocr_recover): Tesseract's layout drops whole regions of some scans
+    recover: bool = True
 
 
 # --------------------------------------------------------------------------
@@ -232,44 +208,19 @@ def _page_words(
     return words
 
 
-def clean_words(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Drop ruling-line debris and specks; fix ``Σ`` and ``x 100%`` slips."""
-    words: list[dict[str, Any]] = []
-    for w in raw:
-        text = w["text"]
-        if _BAR.match(text) or (_RULE_DEBRIS.match(text) and w["conf"] < 0.6):
-            continue  # remains of a ruling line
-        words.append({**w, "text": fix_case_slip(fix_ocr_text(text))})
-    return _drop_specks(drop_noise_words(words))
+def _recover(
+    img: Any, words: list[dict[str, Any]], dpi: float, settings: OcrSettings, path: Path | str, page_no: int
+) -> list[dict[str, Any]]:
+    """Words of the text the page pass left out (:mod:`.ocr_recover`), one line each."""
+    reader = PageReader(img, lang=settings.lang, oem=settings.oem)
 
+    def read(box: tuple[int, int, int, int]) -> list[dict[str, Any]]:
+        psm = 6 if box[3] - box[1] > RECOVER_LINE_IN * dpi else 7  # several lines, or one
+        return _ocr_words(
+            reader, settings, psm=psm, rect=box, timeout=CELL_TIMEOUT, path=path, what=f"page {page_no}"
+        )
 
-def _drop_specks(words: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Drop "words" that are dust: boxes far smaller than a glyph (``.``/``,`` kept)."""
-    if not words:
-        return words
-    med = statistics.median(w["bottom"] - w["top"] for w in words)
-    out = [
-        w
-        for w in words
-        if w["text"] in (".", ",") or max(w["x1"] - w["x0"], w["bottom"] - w["top"]) >= SPECK * med
-    ]
-    _set_sizes(out)
-    return out
-
-
-def _set_sizes(words: list[dict[str, Any]]) -> None:
-    """A font-size estimate per word (for baseline grouping and spacing).
-
-    A word box is ink height (x-height for "ini", more with capitals and
-    descenders); the page median over 0.75 approximates the font size.
-    """
-    if not words:
-        return
-    med = statistics.median(w["bottom"] - w["top"] for w in words)
-    base = max(med / 0.75, 1.0)
-    for w in words:
-        h = w["bottom"] - w["top"]
-        w["size"] = max(base, h / 0.9) if h > 1.6 * med else base
+    return recover_words(img, words, dpi, read)
 
 
 # --------------------------------------------------------------------------
@@ -308,6 +259,8 @@ def ocr_prepared(
             outside, settings, path=path, what=f"page {page_no}", scale=settings.table_page_scale
         )
         free = [w for w in words if not any(_inside(w, g.bbox) for g in grids)]
+        if settings.recover:
+            free += _recover(outside, free, dpi, settings, path, page_no)
         per_cell = {
             gi: read_grid_cells(clean, g, dpi, lang=settings.lang, oem=settings.oem, clean=clean_fn)
             for gi, g in enumerate(grids)
@@ -320,6 +273,8 @@ def ocr_prepared(
             clean, settings, path=path, what=f"page {page_no}", reader=reader, scale=scale
         )
         per_cell, free = assign_words(grids, words)
+        if settings.recover:
+            free += _recover(blank_grids(clean, grids), free, dpi, settings, path, page_no)
         h_img, w_img = clean.shape
 
         def reocr(box: tuple[float, float, float, float]) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ from ..normalize.text import fold
 from ..tables.rows import has_jabatan_column, reconstruct, reconstruct_by_jabatan
 from .grammar import Unit, decode
 from .header import parse_header
+from .header_confidence import field_confidence
 from .label_tables import expand_label_tables, pull_centred_labels
 from .labels import Label, normalise, score_line
 from .lampiran import RawBlock, block_region_start, find_block_starts, parse_block
@@ -234,6 +235,9 @@ def read_decree(
     head = [normalise(_text(blocks[i])) for i in head_ids if _text(blocks[i]).strip()]
     penetapan = [ln.text for ln in lines.get("penetapan", []) + lines.get("signature", []) if ln.text]
     header = parse_header(kop, head, cover, penetapan=penetapan)
+    header.confidence = field_confidence(header, [
+        ln.line for name in ("kop", *_HEAD, "penetapan", "signature") for ln in lines.get(name, [])
+    ])
     if header.penandatangan.jabatan is None and header.pejabat_penetap:
         header.penandatangan.jabatan = header.pejabat_penetap
     jabatan: list[Jabatan] = []

@@ -61,10 +61,11 @@ def patterns() -> Patterns:
         tentang=re.compile(rf"^(?:{_alt(kw['tentang_label'])})\b\s*:?\s*(?P<rest>.*)$", re.I),
         menimbang=label(kw["menimbang"]),
         mengingat=label(kw["mengingat"]),
+        # OCR glues the two words when the gap is narrow ("padatanggal", "Ditetapkandi")
         ditetapkan=re.compile(
-            r"^ditetapkan(?:\s+di)?\s*:?\s*(?P<rest>.*)$", re.I
+            r"^ditetapkan(?:\s*di\b)?\s*:?\s*(?P<rest>.*)$", re.I
         ),
-        pada_tanggal=re.compile(r"^(?:pada\s+)?tanggal\s*:?\s*(?P<rest>.*)$", re.I),
+        pada_tanggal=re.compile(r"^(?:pada\s*)?tanggal\s*:?\s*(?P<rest>.*)$", re.I),
         tembusan=re.compile(rf"^(?:{_alt(kw['tembusan'])})\b\s*:?\s*(?P<rest>.*)$", re.I),
         lampiran=re.compile(rf"^(?:{_alt(kw['lampiran'])})\b\s*:?\s*(?P<rest>.*)$", re.I),
         jabatan_label=label(kw["jabatan_label"]),
@@ -75,7 +76,8 @@ def patterns() -> Patterns:
         block_heading=re.compile(
             r"^(?:" + "|".join(_headless(w) for w in kw["block_heading"]) + r")\s*$", re.I
         ),
-        nip=re.compile(r"\bNIP\b\s*[.:]?\s*(?P<nip>[\d\s.]{8,30})", re.I),
+        # the dot after NIP as OCR may read it: ":", "-", ","
+        nip=re.compile(r"\bNIP\b\s*[.:,\-–]{0,2}\s*(?P<nip>[\d\s.]{8,30})", re.I),
         date_line=re.compile(
             rf"^(?P<place>[A-Za-z .'-]{{2,40}}),\s*(?:\d{{1,2}}\s*)?(?:{months})\s*\d{{4}}\s*$", re.I
         ),
