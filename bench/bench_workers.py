@@ -21,6 +21,10 @@ On a shared machine the CPU-accounted figures mean more than the wall clock:
 ``accounted speedup`` is the total CPU of one worker over the simulated
 makespan with N.  ``--analyse T1 TN`` prints the same from two saved traces.
 
+The peer measured in the same run is the machine's own ceiling for the OCR work
+(:func:`tesseract_ceiling`): bare Tesseract on the scan's pages, 1 process against
+N; extract's ratio is printed against it.
+
 Usage: ``python bench/bench_workers.py [--workers 2] [--repeat 1] [--out DIR] [--trace]``
 """
 
@@ -225,6 +229,49 @@ def accounted(traces: dict[int, Path], cores: int) -> None:
               f"(lower bound: max(critical path, CPU / cores))")
 
 
+def tesseract_ceiling(scans: list[Path], workers: int, work: Path) -> float | None:
+    """The machine's own ceiling for the OCR work: bare Tesseract (``--psm 4``, one
+    thread) on the scans' pages at 300 dpi, one process reading every page against
+    ``workers`` processes each reading a share, timed in this run.  Tesseract is
+    where the scans' time goes (97 % of the CPU); two processes on two cores that
+    share their vector units read slower each, and no schedule does better than this."""
+    import pypdfium2 as pdfium
+
+    exe = shutil.which("tesseract")
+    if exe is None or not scans:
+        return None
+    pages: list[Path] = []
+    for scan in scans:
+        pdf = pdfium.PdfDocument(str(scan))
+        try:
+            for i in range(len(pdf)):
+                img = pdf[i].render(scale=300 / 72, grayscale=True).to_pil()
+                path = work / f"ceiling-{scan.stem}-{i + 1}.png"
+                img.save(path)
+                pages.append(path)
+        finally:
+            pdf.close()
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+
+    def read(share: list[Path]) -> subprocess.Popen:
+        script = "; ".join(f"'{exe}' '{p}' - -l ind --psm 4 > /dev/null 2>&1" for p in share)
+        return subprocess.Popen(["sh", "-c", script], env=env)
+
+    def timed(shares: list[list[Path]]) -> float:
+        t0 = time.perf_counter()
+        procs = [read(sh) for sh in shares if sh]
+        for pr in procs:
+            pr.wait()
+        return time.perf_counter() - t0
+
+    one = timed([pages])
+    many = timed([pages[k::workers] for k in range(workers)])
+    ratio = one / many
+    print(f"ceiling: bare Tesseract on the {len(pages)} scanned pages, 1 process {one:.1f} s, "
+          f"{workers} processes {many:.1f} s: {ratio:.2f}x")
+    return ratio
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--workers", type=int, default=2)
@@ -277,6 +324,10 @@ def main() -> None:
         f"throughput ratio {args.workers} workers / 1: {ratio:.2f}x (run), "
         f"{wall_ratio:.2f}x (wall, start-up included); identical outputs: {same}"
     )
+    ceiling = tesseract_ceiling(sorted(src.glob("*scan*.pdf")), args.workers, work)
+    if ceiling:
+        print(f"extract's ratio is {ratio / ceiling:.0%} of what the machine gives bare "
+              f"Tesseract ({ceiling:.2f}x)")
     if traces:
         accounted(traces, cores)
 

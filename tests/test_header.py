@@ -164,3 +164,15 @@ def test_nip_label_as_ocr_reads_it():
         s, _ = parse_signature(["CAMAT PALARAN,", "SUWARSO, A.Ks.,M.Si", line])
         assert s.nip == "196909201991121001", line
         assert s.nama == "SUWARSO, A.Ks.,M.Si"
+
+
+def test_signer_name_and_pangkat_as_a_dark_scan_reads_them():
+    s, _ = parse_signature(["CAMAT CIRUAS,", "Drs: ERI SUHAERI, M.Si", "NIP. 196701011991031006"])
+    assert s.nama == "Drs. ERI SUHAERI, M.Si"
+    s, _ = parse_signature(["CAMAT KARANGPLOSO,", "niDYAH EKAWATI N.W."])
+    assert s.nama == "DYAH EKAWATI N.W."
+    s, _ = parse_signature(["CAMAT X,", "Hendra Wijaya, S.Sos", "NIP 196701011991031006"])
+    assert s.nama == "Hendra Wijaya, S.Sos"  # a name that starts like a title stays
+    # the pangkat with its words glued is still no name
+    s, _ = parse_signature(["CAMAT X,", "PembinaTingkat I (IV/b)", "NIP. 198201162000121001"])
+    assert s.nama is None and s.pangkat == "PembinaTingkat I (IV/b)"

@@ -279,7 +279,9 @@ def cell_features(
         "conf_low": max(0.0, 0.75 - float(raw)),
         f"conf_{fld}": float(raw),  # the word score means more in some columns
         "row_conf": float(row_conf if row_conf is not None else raw),
-        "doc_conf": ctx.median_conf,
+        # the score against the document's typical one (not the document's own level,
+        # which with a few documents to fit on only tells them apart)
+        "conf_rel": float(raw) - ctx.median_conf,
         "is_sasaran": float(fld == "sasaran"),
         "is_indikator": float(fld == "indikator"),
         "is_formulasi": float(fld == "formulasi"),

@@ -29,14 +29,28 @@ JOIN_X, JOIN_Y = 0.08, 0.02  # inch: glyphs this close join into one line region
 MIN_GLYPHS = 3  # a region with fewer glyphs is a speck, a dot leader, a stray mark
 REGION_PAD = 0.03  # inch of the page kept around a region when it is read
 MAX_REGIONS = 12  # a page with more uncovered regions is not a page of text the pass missed
+SEARCH_DPI = 150  # resolution the uncovered glyphs are looked for at
 
 
 def uncovered_regions(
     grey: np.ndarray, words: list[Word], dpi: float
 ) -> list[tuple[int, int, int, int]]:
-    """Line-shaped boxes (x0, y0, x1, y1 px) of glyphs that no word of ``words`` covers."""
+    """Line-shaped boxes (x0, y0, x1, y1 px) of glyphs that no word of ``words`` covers.
+
+    The search runs on a copy reduced to about :data:`SEARCH_DPI` (a glyph keeps a
+    few pixels there); the boxes come back in ``grey``'s pixels.
+    """
     import cv2
 
+    k = min(1.0, SEARCH_DPI / dpi)
+    full_h, full_w = grey.shape
+    if k < 1.0:
+        grey = cv2.resize(grey, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
+        words = [
+            {**wd, "x0": wd["x0"] * k, "x1": wd["x1"] * k, "top": wd["top"] * k, "bottom": wd["bottom"] * k}
+            for wd in words
+        ]
+        dpi = dpi * k
     ink = ink_mask(grey) > 0
     h, w = ink.shape
     pad = max(2, round(COVER_PAD * dpi))
@@ -76,7 +90,9 @@ def uncovered_regions(
         x, y, bw, bh = (int(v) for v in jstats[r, :4])
         x0, y0 = max(0, x + kx - rp), max(0, y + ky - rp)
         x1, y1 = min(w, x + bw - kx + rp), min(h, y + bh - ky + rp)
-        out.append((x0, y0, x1, y1))
+        out.append((
+            max(0, int(x0 / k)), max(0, int(y0 / k)), min(full_w, int(x1 / k) + 1), min(full_h, int(y1 / k) + 1)
+        ))
     if len(out) > MAX_REGIONS:
         return []
     return sorted(out, key=lambda b: (b[1], b[0]))

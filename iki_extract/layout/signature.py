@@ -41,6 +41,7 @@ class _Vocab:
     sentence: frozenset[str]
     titles: tuple[str, ...]
     pangkat: re.Pattern[str]
+    name_prefix: re.Pattern[str]
 
 
 def _upper_key(s: str) -> str:
@@ -60,7 +61,12 @@ def _vocab() -> _Vocab:
     deg = "|".join(re.escape(d).replace(r"\.", r"\.?\s*") for d in degrees)
     degree_line = re.compile(rf"^(?:(?:{deg})\.?\s*[,;]?\s*)+$", re.I)
     words = sorted(kw["pangkat_words"], key=len, reverse=True)
-    pangkat = re.compile(r"^(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+    # OCR may glue the pangkat's words ("PembinaTingkat I")
+    pangkat = re.compile(
+        r"^(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in words)
+        + r")(?:\b|(?-i:(?=[A-Z])))",
+        re.I,
+    )
     return _Vocab(
         electronic=tuple(_upper_key(e) for e in cfg["electronic"]),
         placeholders=frozenset(_upper_key(e) for e in cfg["placeholders"]),
@@ -69,6 +75,10 @@ def _vocab() -> _Vocab:
         sentence=frozenset(w.lower() for w in cfg["sentence_words"]),
         titles=tuple(w.upper() for w in kw["signature_title_words"]),
         pangkat=pangkat,
+        name_prefix=re.compile(
+            r"^(" + "|".join(re.escape(w) for w in sorted(cfg["name_prefixes"], key=len, reverse=True))
+            + r")\s*[:;,]\s*"
+        ),
     )
 
 
@@ -116,6 +126,7 @@ def _wrapped(first: str, second: str) -> bool:
 
 # specks a scan leaves before a name (quote marks of the stamp's grain, a dot)
 _NAME_SPECKS = re.compile(r"^[^\w(]+")
+_GLUED_LOWER = re.compile(r"^[a-z]{1,3}(?=[A-Z]{3,}\b)")
 
 
 def _pick_name(names: list[str], has_nip: bool) -> str:
@@ -130,7 +141,16 @@ def _pick_name(names: list[str], has_nip: bool) -> str:
         name = names[0] + " " + names[1]
     else:
         name = names[0]
-    return fold(_NAME_SPECKS.sub("", name)) or fold(name)
+    return _clean_name(name)
+
+
+def _clean_name(name: str) -> str:
+    """A name as OCR leaves it, cleaned: specks before it, small letters glued to a
+    capitalised first word ("niDYAH EKAWATI"), a title's dot read as ":" ("Drs: ERI")."""
+    s = _NAME_SPECKS.sub("", name)
+    s = _GLUED_LOWER.sub("", s)
+    s = _vocab().name_prefix.sub(r"\1. ", s)
+    return fold(s) or fold(name)
 
 
 def parse_signature(lines: list[str]) -> tuple[Penandatangan, list[str]]:
