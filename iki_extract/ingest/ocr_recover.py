@@ -6,7 +6,8 @@ photocopy the label column of a jabatan block ("1. Jabatan", "2. Tugas",
 and the block's title was lost with its label.  Here the page's ink outside the
 tables is compared with the word boxes the page pass returned: glyph-sized blobs
 that no word box covers are joined into line-shaped regions, and each region of a
-few glyphs or more is read alone (``--psm 7``, one line).  A reading is kept only
+few glyphs or more is read alone (``--psm 7``, one line, or ``--psm 6`` for a region
+several lines tall: ``ocr.RECOVER_LINE_IN``).  A reading is kept only
 when it holds a confidently read word (:func:`.ocr_cells.is_noise_reading`), so
 specks, a stamp's ring or a signature scribble add nothing.
 """
