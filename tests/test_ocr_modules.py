@@ -284,3 +284,16 @@ def test_case_slip_of_same_shape_letters_in_capitalised_words() -> None:
     assert fix_case_slip("KECAMATAn") == "KECAMATAn"  # "n" is no capital drawn small
     for word in ("MSc", "Sosial", "M.Si", "A.Ks.,M.Si", "PNS", "dan"):
         assert fix_case_slip(word) == word
+
+
+@needs_tesseract
+def test_a_page_reader_reads_its_own_image_after_another_reader() -> None:
+    """Readers share one engine per process: a page's reader used again after a
+    reader of another image (a cell crop, the recovered text) must read its page."""
+    from iki_extract.ingest.ocr_engine import PageReader
+
+    page = PageReader(render("Kecamatan Palaran"), lang="ind")
+    other = PageReader(render("Samarinda"), lang="ind")
+    assert " ".join(w["text"] for w in other.words(psm=7)) == "Samarinda"
+    words = page.words(psm=7)
+    assert " ".join(w["text"] for w in words) == "Kecamatan Palaran"

@@ -36,6 +36,7 @@ ENGINE_VARIABLES: dict[str, str] = {
 }
 
 _APIS: dict[tuple[str, int], Any] = {}
+_HOLDER: dict[tuple[str, int], "PageReader"] = {}  # whose image each API holds now
 _BACKEND: list[str] = []  # resolved once per process
 
 
@@ -89,7 +90,11 @@ def _api(lang: str, oem: int) -> Any:
 
 
 class PageReader:
-    """Reads one page image and rectangles of it with the same loaded engine."""
+    """Reads one page image and rectangles of it with the same loaded engine.
+
+    Readers of one process share the engine; each sets its own image on it when it
+    reads after another reader did (a page reader used again after a cell's reader).
+    """
 
     def __init__(self, img: np.ndarray | Image.Image, *, lang: str, oem: int = 1) -> None:
         self.lang = lang
@@ -98,7 +103,13 @@ class PageReader:
         self.use_api = backend() == "tesserocr"
         if self.use_api:
             self.api = _api(lang, oem)
+            self._hold()
+
+    def _hold(self) -> None:
+        key = (self.lang, self.oem)
+        if _HOLDER.get(key) is not self:
             self.api.SetImage(self.pil)
+            _HOLDER[key] = self
 
     def words(
         self,
@@ -114,6 +125,7 @@ class PageReader:
             off = (0, 0) if rect is None else rect[:2]
             return _subprocess_words(img, self.lang, self.oem, psm, whitelist, timeout, off)
 
+        self._hold()
         api = self.api
         api.SetPageSegMode(psm)
         api.SetVariable("tessedit_char_whitelist", whitelist or "")

@@ -76,13 +76,10 @@ def uncovered_regions(
     kx, ky = max(3, round(JOIN_X * dpi)), max(1, round(JOIN_Y * dpi))
     joined = cv2.dilate(glyphs, np.ones((2 * ky + 1, 2 * kx + 1), np.uint8))
     m, jl, jstats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
-    # glyphs per region: each glyph counted once, at a pixel of its own
-    idx = np.flatnonzero(glyph)
-    first = np.full(n, -1, np.int64)
-    flat = labels.ravel()
-    order = np.flatnonzero(glyph[flat])
-    first[flat[order[::-1]]] = order[::-1]  # one pixel of each glyph
-    per_region = np.bincount(jl.ravel()[first[idx]], minlength=m)
+    # glyphs per region: the distinct (glyph, region) pairs over the glyphs' pixels
+    on = glyphs > 0
+    pairs = np.unique(np.stack([labels[on], jl[on]]), axis=1)
+    per_region = np.bincount(pairs[1], minlength=m)
     rp = max(2, round(REGION_PAD * dpi))
     out = []
     for r in range(1, m):

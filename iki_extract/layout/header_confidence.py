@@ -50,9 +50,9 @@ def _date_lines(lines: list[TextLine]) -> list[TextLine]:
 
 def _min_conf(found: Iterable[TextLine]) -> float | None:
     confs = [ln.confidence for ln in found]
-    if not confs or any(c is None for c in confs):
+    if not confs or None in confs:
         return None
-    return round(min(c for c in confs if c is not None), 3)
+    return round(min(confs), 3)
 
 
 def field_confidence(header: Header, lines: list[TextLine]) -> dict[str, float]:

@@ -19,6 +19,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .. import rules
 from ..ingest.spacing import join_letter_spacing
+from .patterns import LEAD_SPECKS
 
 # markdown heading marks, emphasis, a pipe-table edge, quote specks
 _MARKUP = re.compile(r"^[\s#>*_|“”\"'`]+")
@@ -28,7 +29,7 @@ _SPACED = re.compile(r"(?<![\w])((?:[A-Za-z][ \u00a0]){2,}[A-Za-z])(?![\w])")
 # an item number or bullet before a label ("1. Jabatan", "a. Tugas", "- KESATU"); OCR
 # reads the number's dot as a comma ("2, Tugas") and leaves specks of punctuation before it
 _LEAD = re.compile(
-    r"^(?:[-–•❖.,:;'`]\s*)*(?:\(?\d{1,2}\s*[.,)]\s*|[a-z]\s*[.,)]\s+|[IVX]{1,4}\s*[.,)]\s+)?"
+    "^" + LEAD_SPECKS + r"(?:\(?\d{1,2}\s*[.,)]\s*|[a-z]\s*[.,)]\s+|[IVX]{1,4}\s*[.,)]\s+)?"
 )
 _WORDS = re.compile(r"[A-Za-z]+")
 _ITEM = re.compile(r"^(?:\d{1,2}|[a-z])[.)]\s")

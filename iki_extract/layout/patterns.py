@@ -40,8 +40,9 @@ def _headless(word: str) -> str:
 
 # an item number or bullet before a label; OCR misreads the number's dot
 # ("2, Tugas", "2:", "2,."), loses it ("12 Tugas :") and leaves specks before it (". 2. Tugas")
+LEAD_SPECKS = r"(?:[-–•❖.,:;'`]\s*)*"  # a bullet, or punctuation specks, before a marker
 _NUM = (
-    r"(?:[-–•❖.,:;'`]\s*)*"
+    LEAD_SPECKS +
     r"(?:\d{1,2}\s*[.,:;)]{1,2}\s*|\d{1,2}\s+|[a-z]\s*[.,)]\s*|[IVX]{1,4}\s*[.,)]\s*)?"
 )
 
