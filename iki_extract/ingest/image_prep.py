@@ -23,6 +23,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from ..errors import InputError
+from .ink import components
 
 MAX_PIXELS = 60_000_000  # per page image
 MAX_SKEW = 5.0  # degrees
@@ -475,7 +476,7 @@ def lift_stamps(grey: np.ndarray, dpi: float) -> np.ndarray:
         return grey  # a faint copy: its text is mid-grey too, a stamp cannot be told apart
     # a stamp's ring and letters are dotted with paper: join them before sizing
     joined = cv2.morphologyEx(mid, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    n, labels, stats = components(joined)
     size = STAMP_MIN_IN * dpi
     big = [
         i

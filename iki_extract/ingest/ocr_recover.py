@@ -19,6 +19,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .image_prep import ink_mask
+from .ink import components
 from .ocr_cells import is_noise_reading
 
 Word = dict[str, Any]
@@ -64,7 +65,7 @@ def uncovered_regions(
     u8 = ink.astype(np.uint8)
     strokes = cv2.morphologyEx(u8, cv2.MORPH_OPEN, np.ones((1, max(10, round(dpi / 5))), np.uint8)) > 0
     rest = (ink & ~covered & ~strokes).astype(np.uint8)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(rest, connectivity=8)
+    n, labels, stats = components(rest)
     if n <= 1:
         return []
     hs, ws = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
@@ -75,7 +76,7 @@ def uncovered_regions(
     glyphs = glyph[labels].astype(np.uint8)
     kx, ky = max(3, round(JOIN_X * dpi)), max(1, round(JOIN_Y * dpi))
     joined = cv2.dilate(glyphs, np.ones((2 * ky + 1, 2 * kx + 1), np.uint8))
-    m, jl, jstats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    m, jl, jstats = components(joined)
     # glyphs per region: the distinct (glyph, region) pairs over the glyphs' pixels
     on = glyphs > 0
     pairs = np.unique(np.stack([labels[on], jl[on]]), axis=1)

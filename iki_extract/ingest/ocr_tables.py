@@ -29,6 +29,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..model import Cell, Table
+from .ink import components
 from .pdf_tables import fill_cell
 
 Word = dict[str, Any]
@@ -63,9 +64,7 @@ class Grid:
 
 
 def _segments(mask: np.ndarray, horizontal: bool) -> list[Segment]:
-    import cv2
-
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, _, stats = components(mask, labels=False)
     out: list[Segment] = []
     for i in range(1, n):
         x, y, w, h, _ = stats[i]
@@ -110,9 +109,8 @@ def drop_text_strokes(
     length is dropped (columns of a vertical rule crossing it do not count).  On
     the corpus scans rules score 0.00-0.02 and baseline runs 0.58 and more.
     """
-    import cv2
 
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(hor, connectivity=8)
+    n, labels, stats = components(hor)
     if n <= 1:
         return hor
     h_img = hor.shape[0]
@@ -260,7 +258,7 @@ def find_grids(
     h_img, w_img = binary.shape
     tol = max(4.0, dpi / 40)  # px: clustering and joint tolerance
     combined = cv2.dilate(cv2.bitwise_or(hor, ver), np.ones((5, 5), np.uint8))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(combined, connectivity=8)
+    n, _, stats = components(combined, labels=False)
     hsegs_all = _segments(hor, horizontal=True)
     vsegs_all = [s for s in _segments(ver, horizontal=False) if s[1] - s[0] >= dpi / 4]
     grids: list[Grid] = []
