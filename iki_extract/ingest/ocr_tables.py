@@ -109,7 +109,6 @@ def drop_text_strokes(
     length is dropped (columns of a vertical rule crossing it do not count).  On
     the corpus scans rules score 0.00-0.02 and baseline runs 0.58 and more.
     """
-
     n, labels, stats = components(hor)
     if n <= 1:
         return hor
