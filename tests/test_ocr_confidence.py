@@ -66,6 +66,46 @@ def test_features_see_unknown_joined_and_cut_words() -> None:
     assert oc.cell_features(oc.decree_context([[{"formulasi": "x"}]]), 0, 0, "formulasi") is None
 
 
+def test_features_see_shifted_rows_and_misread_list_marks() -> None:
+    rows = [
+        _row("Jumlah laporan yang disusun", sasaran="Data Pelayanan", indikator="Data Pelayanan"),
+        # formulasi = indikator is allowed
+        _row("Jumlah laporan yang disusun", indikator="Jumlah laporan yang disusun"),
+        _row("Jumlah dokumen yang diverifikasi", sumber_data="1. SP) 2. Inaproc"),
+        _row("Jumlah dokumen yang diverifikasi", sumber_data="1. Data LKK 2, Data UMKM"),
+        _row("Jumlah dokumen yang diverifikasi", sumber_data="1.Aplikasi Simgaji 2. Absensi"),
+        _row("Jumlah fasilitasi dan. koordinasi"),
+        _row("Jumlah dokumen anggaran dan- kelengkapannya"),
+        _row("Jumlah laporan pajak (SPT Masa).dan pajak tahunan"),
+        _row("Jumlah laporan (SPT Masa) yang disetor"),
+    ]
+    shifted = _feats(rows, 0, "sasaran")
+    assert shifted["same_as_other"] == 1 and _feats(rows, 1, "indikator")["same_as_other"] == 0
+    assert _feats(rows, 0, "formulasi")["sibling_anomaly"] == 1  # its row is shifted
+    assert _feats(rows, 1, "sasaran")["sibling_anomaly"] == 0
+    assert _feats(rows, 2, "sumber_data")["close_no_open"] == 1
+    assert _feats(rows, 8)["close_no_open"] == 0 and _feats(rows, 8)["paren_stop"] == 0
+    assert _feats(rows, 3, "sumber_data")["list_comma"] == 1
+    assert _feats(rows, 4, "sumber_data")["list_glued"] == 1
+    assert _feats(rows, 5)["connector_stop"] == 1 and _feats(rows, 0)["connector_stop"] == 0
+    assert _feats(rows, 6)["hyphen_space"] == 1
+    assert _feats(rows, 7)["paren_stop"] == 1
+    for k in (2, 3, 4, 5, 6, 7):
+        fld = "sumber_data" if k in (2, 3, 4) else "formulasi"
+        assert _feats(rows, k, fld)["anomalies"] >= 1, k
+    assert _feats(rows, 1, "formulasi")["anomalies"] == 0
+
+
+def test_unknown_word_near_a_commoner_word_of_the_decree() -> None:
+    rows = [_row("Jumlah laporan yang disusun") for _ in range(4)]
+    rows.append(_row("Jumiah laporan yang disusun"))  # a misreading of the decree's own word
+    rows.append(_row("Jumlah laporan Zorbakti"))  # unknown, but no commoner twin
+    misread, rare = _feats(rows, 4), _feats(rows, 5)
+    assert misread["near_commoner"] == 1 and misread["n_unknown"] == 1
+    assert rare["near_commoner"] == 0 and rare["n_unknown"] == 1
+    assert _feats(rows, 0)["near_commoner"] == 0 and _feats(rows, 0)["n_unknown"] == 0
+
+
 def _model() -> oc.CellModel:
     data = {
         "intercept": 3.0,
@@ -128,7 +168,7 @@ def test_write_model_keeps_the_rules(tmp_path: Path) -> None:
 REPO = Path(__file__).resolve().parent.parent
 SCAN = REPO.parent / "shared" / "corpus" / "scan" / "001_61a8b4f18850fd12.v7.scan-medium.pdf"
 SEEDS = REPO.parent / "shared" / "seeds"
-AUROC_FLOOR = 0.85  # issue 12's target; measured 0.903 (model refitted on the final reader, 2026-12-03 18:00)
+AUROC_FLOOR = 0.85  # issue 12's target; measured 0.887 (model refitted with the text signs, 2026-12-04)
 
 
 @pytest.mark.slow

@@ -111,6 +111,12 @@ class CellModel:
     multiplier_words: frozenset[str]
     good_number: re.Pattern[str]
     anomaly_features: frozenset[str] = frozenset()
+    # pairs of columns whose cells may hold the same text (an indikator repeated as
+    # its formulasi); any other pair repeating a cell is a shifted or misplaced row
+    same_allowed: frozenset[frozenset[str]] = frozenset()
+    near_word_edits: int = 1  # an unknown word this close to a commoner word is a misreading
+    unknown_cap: int = 3  # the count of unknown words stops here
+    sign_patterns: tuple[tuple[str, re.Pattern[str]], ...] = ()  # named text signs
 
     def probability(self, feats: Mapping[str, float]) -> float:
         z = self.intercept + sum(v * feats.get(k, 0.0) for k, v in self.coef.items())
@@ -134,6 +140,12 @@ def load_model(data: Mapping[str, Any] | None = None) -> CellModel:
         multiplier_words=frozenset(str(w).lower() for w in data.get("multiplier_words") or ()),
         good_number=re.compile(data.get("good_number") or r"^\d+%?$"),
         anomaly_features=frozenset(data.get("anomaly_features") or ()),
+        same_allowed=frozenset(frozenset(p) for p in data.get("same_cells_allowed") or ()),
+        near_word_edits=int(data.get("near_word_edits", 1)),
+        unknown_cap=int(data.get("unknown_cap", 3)),
+        sign_patterns=tuple(
+            (str(k), re.compile(str(v))) for k, v in (data.get("sign_patterns") or {}).items()
+        ),
     )
 
 
@@ -168,6 +180,8 @@ class DecreeContext:
     blocks_with: dict[str, Counter[str]] = field(default_factory=dict)  # text -> #blocks
     near_dup: dict[str, set[str]] = field(default_factory=dict)  # a commoner near twin
     contains: dict[str, set[str]] = field(default_factory=dict)  # texts holding another
+    signs: dict[tuple[int, int, str], dict[str, float]] = field(default_factory=dict)
+    near_word: dict[str, bool] = field(default_factory=dict)  # unknown word -> near a commoner one
 
 
 def decree_context(blocks: Sequence[Sequence[Any]]) -> DecreeContext:
@@ -221,6 +235,87 @@ def _repeats(tokens: list[str], n: int = 3) -> bool:
     return len(grams) != len(set(grams))
 
 
+def _near_commoner(ctx: DecreeContext, word: str, edits: int) -> bool:
+    """Is ``word`` (unknown to the lexicon) a few edits from a word the decree uses more often?
+
+    "jumiah" beside a dozen "jumlah": the rarer spelling is a misreading.
+    """
+    w = word.lower()
+    if w not in ctx.near_word:
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        own = ctx.words[w]
+        hits = process.extract(
+            w, list(ctx.words), scorer=Levenshtein.distance, score_cutoff=edits, limit=None
+        )
+        ctx.near_word[w] = any(v != w and ctx.words[v] > own for v, _, _ in hits)
+    return ctx.near_word[w]
+
+
+def _signs(ctx: DecreeContext, bi: int, ri: int, fld: str, m: CellModel) -> dict[str, float]:
+    """The signs of a misreading or a split, merged or shifted row in one cell (cached)."""
+    key3 = (bi, ri, fld)
+    if key3 in ctx.signs:
+        return ctx.signs[key3]
+    block = ctx.blocks[bi]
+    row = block[ri]
+    text = _get(row, fld) or ""
+    key = _key(text)
+    tokens = _TOKEN.findall(text)
+    nxt = block[ri + 1] if ri + 1 < len(block) else None
+    odd_re = m.allowed.get(fld) or m.allowed.get("default")
+    last = tokens[-1].strip(".,;:()").lower() if tokens else ""
+    unknown = [w for w in _ALPHA.findall(text) if not is_known(w)]
+    parts: dict[str, float] = {
+        "joined": float(len(_CAMEL.findall(text))),
+        "odd_chars": float(len(odd_re.findall(text))) if odd_re else 0.0,
+        "odd_punct": float(sum(len(p.findall(text)) for p in _ODD_PUNCT)),
+        "mid_stop": float(len(_MID_STOP.findall(text))),
+        "glued_digit": float(len(_GLUED_DIGIT.findall(text))),
+        "split_word": float(len(_SPLIT_WORD.findall(text))),
+        "bad_multiplier": float(_bad_multipliers(tokens, m)),
+        "cut_off": float(last in m.connectors),
+        "repeat": float(_repeats([t.lower() for t in tokens])),
+        "contains_other": float(key in ctx.contains.get(fld, ())),
+        "fragment": float(_fragment(row)),
+        "next_fragment": float(nxt is not None and _fragment(nxt)),
+        "fx_no_multiplier": float(
+            fld == "formulasi"
+            and ("∑" in text or " / " in text)
+            and _get(row, "multiplier") is None
+        ),
+        # the same text in another column of the row: a row shifted by a column
+        "same_as_other": float(
+            bool(key)
+            and any(
+                g != fld and frozenset((g, fld)) not in m.same_allowed and _key(_get(row, g)) == key
+                for g in FIELDS
+            )
+        ),
+        "near_commoner": float(sum(_near_commoner(ctx, w, m.near_word_edits) for w in unknown)),
+        "close_no_open": float(_close_without_open(text)),
+    }
+    for name, pat in m.sign_patterns:
+        parts[name] = float(len(pat.findall(text)))
+    ctx.signs[key3] = parts
+    return parts
+
+
+def _close_without_open(text: str) -> bool:
+    """A ``)`` with no ``(`` before it ("SP)" for "SPJ"); an unclosed ``(`` is common in gold."""
+    depth = 0
+    for ch in text:
+        depth += 1 if ch == "(" else -1 if ch == ")" else 0
+        if depth < 0:
+            return True
+    return False
+
+
+def _anomalies(parts: Mapping[str, float], m: CellModel) -> float:
+    return sum(min(1.0, v) for k, v in parts.items() if k in m.anomaly_features)
+
+
 def cell_features(
     ctx: DecreeContext,
     bi: int,
@@ -234,6 +329,8 @@ def cell_features(
     The signs of a misreading (odd punctuation, a misread multiplier, a
     fragment row...) enter the model as one count, ``anomalies``, of the signs
     ``models/ocr_confidence.yaml`` lists; ``detail`` adds each sign itself.
+    ``sibling_anomaly``: a sign in another cell of the row (a misread row is
+    rarely misread in one cell only).
     """
     m = model or _default_model()
     block = ctx.blocks[bi]
@@ -252,28 +349,7 @@ def cell_features(
     rare = [w for w in unknown if ctx.words[w.lower()] < 2]
     med = ctx.median_len.get(fld) or 1.0
     prev = block[ri - 1] if ri > 0 else None
-    nxt = block[ri + 1] if ri + 1 < len(block) else None
-    odd_re = m.allowed.get(fld) or m.allowed.get("default")
-    last = tokens[-1].strip(".,;:()").lower() if tokens else ""
-    parts: dict[str, float] = {  # signs of a misreading or a split/merged row
-        "joined": float(len(_CAMEL.findall(text))),
-        "odd_chars": float(len(odd_re.findall(text))) if odd_re else 0.0,
-        "odd_punct": float(sum(len(p.findall(text)) for p in _ODD_PUNCT)),
-        "mid_stop": float(len(_MID_STOP.findall(text))),
-        "glued_digit": float(len(_GLUED_DIGIT.findall(text))),
-        "split_word": float(len(_SPLIT_WORD.findall(text))),
-        "bad_multiplier": float(_bad_multipliers(tokens, m)),
-        "cut_off": float(last in m.connectors),
-        "repeat": float(_repeats([t.lower() for t in tokens])),
-        "contains_other": float(key in ctx.contains.get(fld, ())),
-        "fragment": float(_fragment(row)),
-        "next_fragment": float(nxt is not None and _fragment(nxt)),
-        "fx_no_multiplier": float(
-            fld == "formulasi"
-            and ("∑" in text or " / " in text)
-            and _get(row, "multiplier") is None
-        ),
-    }
+    parts = _signs(ctx, bi, ri, fld, m)
     f: dict[str, float] = {
         "conf": float(raw),
         "conf_low": max(0.0, 0.75 - float(raw)),
@@ -289,13 +365,18 @@ def cell_features(
         "len_ratio": math.log((len(text) + 1) / (med + 1)),
         "short": float(0 < len(tokens) <= 2),
         "unknown": len(unknown) / len(alpha) if alpha else 0.0,
+        "n_unknown": float(min(m.unknown_cap, len(unknown))),
         "rare": float(len(rare)),
         "starts_lower": float(bool(text) and (text[0].islower() or text[0] in ")]},.")),
         "seen_elsewhere": float(ctx.blocks_with.get(fld, Counter())[key] >= 2),
         "near_dup": float(key in ctx.near_dup.get(fld, ())),
         "filled_down": float(prev is not None and bool(key) and _key(_get(prev, fld)) == key),
         # one weight for all the signs: a sign one seed never shows still counts
-        "anomalies": sum(min(1.0, v) for k, v in parts.items() if k in m.anomaly_features),
+        "anomalies": _anomalies(parts, m),
+        "sibling_anomaly": max(
+            (min(1.0, _anomalies(_signs(ctx, bi, ri, g, m), m)) for g in FIELDS if g != fld),
+            default=0.0,
+        ),
     }
     if detail:
         f.update(parts)
