@@ -476,6 +476,32 @@ def glued_penetapan_labels(text: str) -> str:
     return re.sub(r"(?im)^(\W*pada)\s+(tanggal\b)", r"\1\2", text)
 
 
+_CELL_MARK = re.compile(r"(?:(?<=\s)|^)(\d{1,2})\. (?=[A-Za-z])")
+
+
+def ocr_list_marks(text: str) -> str:
+    """A numbered list inside a table cell as OCR leaves it: in each cell with two
+    marks or more, the last mark read with a comma ("2, Data DTKS") and, in every
+    other such cell, the first run on ("1.Aplikasi")."""
+    n = 0
+
+    def cell(c: str) -> str:
+        nonlocal n
+        marks = list(_CELL_MARK.finditer(c))
+        nums = [int(m.group(1)) for m in marks]
+        if len(marks) < 2 or nums != list(range(1, len(marks) + 1)):
+            return c
+        n += 1
+        last = marks[-1]
+        c = c[: last.start()] + f"{last.group(1)}, " + c[last.end() :]
+        first = marks[0]
+        if n % 2 == 0 and first.start() == 0:
+            c = c[: first.start()] + "1." + c[first.end() :]
+        return c
+
+    return _map_tables(text, lambda cells, head, _h: cells if head else [cell(c) for c in cells])
+
+
 KINDS: dict[str, Perturbation] = {
     "title_case": _text_only(title_case_title),
     "labels_upper": _text_only(labels_upper),
@@ -507,4 +533,5 @@ KINDS: dict[str, Perturbation] = {
     "ttd_signature": _text_only(ttd_signature),
     "ocr_marker_specks": _text_only(ocr_marker_specks),
     "glued_penetapan_labels": _text_only(glued_penetapan_labels),
+    "ocr_list_marks": _text_only(ocr_list_marks),
 }

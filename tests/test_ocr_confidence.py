@@ -168,7 +168,7 @@ def test_write_model_keeps_the_rules(tmp_path: Path) -> None:
 REPO = Path(__file__).resolve().parent.parent
 SCAN = REPO.parent / "shared" / "corpus" / "scan" / "001_61a8b4f18850fd12.v7.scan-medium.pdf"
 SEEDS = REPO.parent / "shared" / "seeds"
-AUROC_FLOOR = 0.85  # issue 12's target; measured 0.887 (model refitted with the text signs, 2026-12-04)
+AUROC_FLOOR = 0.85  # issue 12's target; measured 0.882 (model refitted with the text signs, 2026-12-04)
 
 
 @pytest.mark.slow

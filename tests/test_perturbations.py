@@ -34,7 +34,7 @@ STEMS = sorted(p.name.split(".")[0] for p in SEEDS.glob("*.gold.json")) if SEEDS
 HEADER_MIN, ROW_MIN, PTT_HEADER_MIN, PTT_LIST_MIN = 0.95, 0.97, 0.95, 0.90
 
 # a few kinds on all seeds in the quick suite (< 10 s); the rest are slow
-QUICK = {"labels_upper", "nomor_no_colon", "kop_address_nomor", "single_menimbang", "label_alone", "ocr_marker_specks", "glued_penetapan_labels"}
+QUICK = {"ocr_list_marks", "labels_upper", "nomor_no_colon", "kop_address_nomor", "single_menimbang", "label_alone", "ocr_marker_specks", "glued_penetapan_labels"}
 
 # (kind, seed prefix or None for all seeds) -> reason; none left (title case,
 # extra TARGET/SATUAN columns, unnumbered bindings and page furniture now pass)
@@ -81,6 +81,22 @@ def test_perturbation_keeps_header_and_rows(kind: str, stem: str):
     s = score_text(new_text, f"{stem}.{kind}.txt", new_gold)
     assert s.header_accuracy is not None and s.header_accuracy >= HEADER_MIN, (kind, s.header_accuracy)
     assert s.row_f1 >= ROW_MIN, (kind, s.row_f1)
+
+
+def test_list_marks_as_ocr_leaves_them_keep_rows_exact():
+    """``2, Data`` and ``1.Aplikasi`` in a cell's numbered list come out as ``2. Data``
+    and ``1. Aplikasi``: exact rows as many as on the seed itself."""
+    changed = 0
+    for stem in STEMS:
+        text, gold = _seed(stem)
+        new = KINDS["ocr_list_marks"](text, gold)[0]
+        if new == text:
+            continue
+        changed += 1
+        base = score_text(text, f"{stem}.txt", gold)
+        got = score_text(new, f"{stem}.ocr_list_marks.txt", gold)
+        assert got.exact_row_f1 >= base.exact_row_f1 - 1e-9, (stem, got.exact_row_f1, base.exact_row_f1)
+    assert changed >= 2
 
 
 def test_every_kind_changes_most_seeds():

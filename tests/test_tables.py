@@ -267,3 +267,18 @@ def test_row_with_its_own_measure_and_an_empty_sumber_data_is_not_joined():
         ("Tertib persuratan", "Jumlah surat yang diagendakan", "Jumlah surat dicatat", "Buku agenda"),
         ("Tertib persuratan", "Jumlah arsip yang ditata", "Jumlah berkas arsip yang diberi kode", None),
     ]
+
+
+def test_list_marks_as_ocr_leaves_them_are_made_whole() -> None:
+    from iki_extract.tables.cells import fix_list_marks as fix
+
+    assert fix("1. Data LKK 2. Data UMKM 3, Data DTKS") == "1. Data LKK 2. Data UMKM 3. Data DTKS"
+    assert fix("1.Aplikasi SIMGAJI 2, Absensi Pegawai") == "1. Aplikasi SIMGAJI 2. Absensi Pegawai"
+    assert fix("Laporan yang disusun : 1, Laporan A 2. Laporan B") == (
+        "Laporan yang disusun : 1. Laporan A 2. Laporan B"
+    )
+    assert fix("5. Lingkungan hidup 6,Bidang kesejahteraan") == "5. Lingkungan hidup 6. Bidang kesejahteraan"
+    # not a list counting on by one, a single mark, or a first mark inside a sentence
+    for text in ("1. A 3, B", "Jumlah 3, Data", "1, 2, dan 3 Laporan", "Pasal 1, Ayat 2. Data",
+                 "1. Laporan 2. Daftar hadir", "Nilai 2,5 persen", "1. 100%dari peserta 2.100"):
+        assert fix(text) == text, text

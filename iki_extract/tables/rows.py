@@ -26,7 +26,7 @@ from .. import rules
 from ..model import Cell, IndikatorRow, Table
 from ..normalize.text import fold, strip_bullet
 from .align import align_part
-from .cells import join_lines
+from .cells import fix_list_marks, join_lines
 from .columns import (
     FIELDS,
     default_mapping,
@@ -110,7 +110,7 @@ def _row_from_cells(cells: list[Cell], mapping: dict[int, str]) -> RawRow:
             row.confidence = c.confidence if row.confidence is None else min(row.confidence, c.confidence)
             _min_conf(row.field_conf, fld, c.confidence)
     for fld, lines in row.lines.items():
-        row.text[fld] = join_lines(lines)
+        row.text[fld] = fix_list_marks(join_lines(lines))
     return row
 
 
@@ -370,7 +370,9 @@ def _assemble(rows: list[RawRow]) -> list[IndikatorRow]:
         if not r.get("sasaran"):
             conf["sasaran"] = last_conf.get("sasaran")  # filled down: the source cell's
         indikator = r.get("indikator") or None
-        formulasi = formula_text(r.lines.get("formulasi", []), r.bars.get("formulasi")) or None
+        formulasi = fix_list_marks(
+            formula_text(r.lines.get("formulasi", []), r.bars.get("formulasi"))
+        ) or None
         sumber = r.get("sumber_data") or None
         if indikator is None and (formulasi or sumber):
             indikator = last_indikator
