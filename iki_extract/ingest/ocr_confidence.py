@@ -18,7 +18,8 @@ Two stages.
    multipliers, which the word score cannot see.  :func:`cell_features` looks
    at the cell's text in its column and its decree (unknown and joined words,
    odd characters and punctuation, a cut-off ending, a formula that does not
-   end in ``x 100%``, a near-duplicate of another cell, a fragment row...) and
+   end in ``x 100%``, a near-duplicate of another cell, a fragment row, a cell
+   repeating another column of its row, a sign in a sibling cell...) and
    a logistic model (``models/ocr_confidence.yaml``, fitted leave-one-seed-out
    on the corpus scans by :mod:`iki_extract.eval.calibration`) turns raw score
    and features into the probability that the cell is right.
@@ -180,8 +181,10 @@ class DecreeContext:
     blocks_with: dict[str, Counter[str]] = field(default_factory=dict)  # text -> #blocks
     near_dup: dict[str, set[str]] = field(default_factory=dict)  # a commoner near twin
     contains: dict[str, set[str]] = field(default_factory=dict)  # texts holding another
-    signs: dict[tuple[int, int, str], dict[str, float]] = field(default_factory=dict)
-    near_word: dict[str, bool] = field(default_factory=dict)  # unknown word -> near a commoner one
+    # caches of the features: a cell's signs per model, an unknown word's commoner twin
+    signs: dict[tuple[int, int, int, str], dict[str, float]] = field(default_factory=dict)
+    near_word: dict[tuple[str, int], bool] = field(default_factory=dict)
+    vocabulary: list[str] = field(default_factory=list)  # the decree's words (ctx.words)
 
 
 def decree_context(blocks: Sequence[Sequence[Any]]) -> DecreeContext:
@@ -241,21 +244,23 @@ def _near_commoner(ctx: DecreeContext, word: str, edits: int) -> bool:
     "jumiah" beside a dozen "jumlah": the rarer spelling is a misreading.
     """
     w = word.lower()
-    if w not in ctx.near_word:
+    if (w, edits) not in ctx.near_word:
         from rapidfuzz import process
         from rapidfuzz.distance import Levenshtein
 
+        if len(ctx.vocabulary) != len(ctx.words):
+            ctx.vocabulary = list(ctx.words)
         own = ctx.words[w]
         hits = process.extract(
-            w, list(ctx.words), scorer=Levenshtein.distance, score_cutoff=edits, limit=None
+            w, ctx.vocabulary, scorer=Levenshtein.distance, score_cutoff=edits, limit=None
         )
-        ctx.near_word[w] = any(v != w and ctx.words[v] > own for v, _, _ in hits)
-    return ctx.near_word[w]
+        ctx.near_word[(w, edits)] = any(v != w and ctx.words[v] > own for v, _, _ in hits)
+    return ctx.near_word[(w, edits)]
 
 
 def _signs(ctx: DecreeContext, bi: int, ri: int, fld: str, m: CellModel) -> dict[str, float]:
     """The signs of a misreading or a split, merged or shifted row in one cell (cached)."""
-    key3 = (bi, ri, fld)
+    key3 = (id(m), bi, ri, fld)  # the signs depend on the model's rules
     if key3 in ctx.signs:
         return ctx.signs[key3]
     block = ctx.blocks[bi]
